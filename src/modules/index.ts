@@ -1,0 +1,6 @@
+import type { ModuleManifest } from '../platform/module.ts';
+import { accountsModule } from './accounts/module.ts';
+import { orgModule } from './org/module.ts';
+
+/** Every module, mounted in this order. A new module is a folder and one line here. */
+export const modules: ModuleManifest[] = [accountsModule, orgModule];

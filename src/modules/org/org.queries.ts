@@ -1,0 +1,60 @@
+import type { Actor } from '../../platform/authz/actor.ts';
+import { scopePrefixes } from '../../platform/authz/actor.ts';
+import { can } from '../../platform/authz/policy.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { notFound } from '../../platform/http/errors.ts';
+import { countChildren, findDistrict, findUnit, findUnitsByCode, listChildren, listTopUnits, type OrgUnit } from './org.repository.ts';
+import type { OrgNodeView, OrgUnitView } from './org.schemas.ts';
+
+/** Read side of the org module, for routes and for other modules. */
+
+export function presentUnit(unit: OrgUnit): OrgUnitView {
+  return { code: unit.code, parentCode: unit.parent_code, name: unit.name, level: unit.level, version: unit.version };
+}
+
+/** A unit the actor may see, or 404 (a unit outside the scope is not acknowledged to exist). */
+export async function getVisibleUnit(db: Db, actor: Actor, code: string): Promise<OrgUnit> {
+  const unit = await findUnit(db, code);
+  if (!unit || !can(actor, 'org.read', unit)) throw notFound('org_unit', code);
+  return unit;
+}
+
+/**
+ * The roots of the actor's scope with their children, one level deep; deeper levels load on demand
+ * through `childrenOf`, since a district holds thousands of micro-grids.
+ */
+export async function scopeTree(db: Db, actor: Actor): Promise<OrgNodeView[]> {
+  const topUnits = await scopeRoots(db, actor);
+  return Promise.all(
+    topUnits.map(async (unit) => ({ ...presentUnit(unit), hasChildren: true, children: await childNodes(db, unit.code) })),
+  );
+}
+
+export async function childrenOf(db: Db, actor: Actor, code: string): Promise<OrgNodeView[]> {
+  await getVisibleUnit(db, actor, code);
+  return childNodes(db, code);
+}
+
+/** The units at the top of a scope: its unit, a worker's micro-grids, or (system) the tree's tops. */
+function scopeRoots(db: Db, actor: Actor): Promise<OrgUnit[]> {
+  const prefixes = scopePrefixes(actor.scope);
+  return prefixes.length === 1 && prefixes[0] === '' ? listTopUnits(db) : findUnitsByCode(db, prefixes);
+}
+
+async function childNodes(db: Db, code: string): Promise<OrgNodeView[]> {
+  const children = await listChildren(db, code);
+  const counts = await countChildren(db, children.map((child) => child.code));
+  return children.map((child) => ({ ...presentUnit(child), hasChildren: counts.has(child.code), children: [] }));
+}
+
+/** A unit by code, regardless of scope: for other modules validating a code they were given. */
+export async function lookupUnit(db: Db, code: string): Promise<OrgUnitView | undefined> {
+  const unit = await findUnit(db, code);
+  return unit && presentUnit(unit);
+}
+
+/** The installation's district, if it has been set up. */
+export async function installedDistrict(db: Db): Promise<OrgUnitView | undefined> {
+  const district = await findDistrict(db);
+  return district && presentUnit(district);
+}

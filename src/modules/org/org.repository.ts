@@ -1,0 +1,68 @@
+import type { Transaction } from 'kysely';
+import type { Db, Tables } from '../../platform/db/database.ts';
+import type { OrgUnitTable } from './org.tables.ts';
+import './org.tables.ts';
+
+/** All SQL of the org module. Subtrees are code prefixes; codes are digits and `D`, so no LIKE escaping is needed. */
+type Executor = Db | Transaction<Tables>;
+
+export type OrgUnit = OrgUnitTable;
+
+export function findUnit(db: Executor, code: string): Promise<OrgUnit | undefined> {
+  return db.selectFrom('org_unit').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+/** Every unit under the given prefixes (inclusive), ordered by code, which is also tree order. */
+export function listSubtrees(db: Executor, prefixes: string[], maxCodeLength?: number): Promise<OrgUnit[]> {
+  return db
+    .selectFrom('org_unit')
+    .selectAll()
+    .where((eb) => eb.or(prefixes.map((prefix) => eb('code', 'like', `${prefix}%`))))
+    .$if(maxCodeLength !== undefined, (q) => q.where((eb) => eb(eb.fn('length', ['code']), '<=', maxCodeLength!)))
+    .orderBy('code')
+    .execute();
+}
+
+export function listChildren(db: Executor, parentCode: string): Promise<OrgUnit[]> {
+  return db.selectFrom('org_unit').selectAll().where('parent_code', '=', parentCode).orderBy('code').execute();
+}
+
+export function findDistrict(db: Executor): Promise<OrgUnit | undefined> {
+  return db.selectFrom('org_unit').selectAll().where('level', '=', 'district').orderBy('code').limit(1).executeTakeFirst();
+}
+
+export async function insertUnit(db: Executor, unit: OrgUnit): Promise<void> {
+  await db.insertInto('org_unit').values(unit).execute();
+}
+
+/** Renames a unit if its version is still `version`; false when someone changed it first. */
+export async function renameUnit(db: Executor, code: string, name: string, version: number, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('org_unit')
+    .set({ name, version: version + 1, updated_at: at })
+    .where('code', '=', code)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** How many children each of the given units has (units without children are absent). */
+export async function countChildren(db: Executor, parentCodes: string[]): Promise<Map<string, number>> {
+  if (parentCodes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('org_unit')
+    .select(['parent_code', (eb) => eb.fn.countAll<number>().as('children')])
+    .where('parent_code', 'in', parentCodes)
+    .groupBy('parent_code')
+    .execute();
+  return new Map(rows.map((row) => [row.parent_code!, Number(row.children)]));
+}
+
+export function findUnitsByCode(db: Executor, codes: string[]): Promise<OrgUnit[]> {
+  if (codes.length === 0) return Promise.resolve([]);
+  return db.selectFrom('org_unit').selectAll().where('code', 'in', codes).orderBy('code').execute();
+}
+
+export function listTopUnits(db: Executor): Promise<OrgUnit[]> {
+  return db.selectFrom('org_unit').selectAll().where('parent_code', 'is', null).orderBy('code').execute();
+}

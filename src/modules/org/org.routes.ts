@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { Platform } from '../../platform/context.ts';
+import type { ApiApp } from '../../platform/module.ts';
+import { createUnit } from './commands/createUnit.ts';
+import { renameUnit } from './commands/renameUnit.ts';
+import { childrenOf, getVisibleUnit, presentUnit, scopeTree } from './org.queries.ts';
+import { createUnitBody, orgNode, orgUnit, renameUnitBody, unitCodeParams } from './org.schemas.ts';
+
+const tags = ['org'];
+
+export function orgRoutes(app: ApiApp, platform: Platform): void {
+  const { db } = platform.database;
+
+  app.get(
+    '/api/org/tree',
+    {
+      config: { scopeProbe: { kind: 'filtered' } },
+      schema: { tags, summary: 'The signed-in scope: its top units with their children', response: { 200: z.object({ roots: z.array(orgNode) }) } },
+    },
+    async (request) => ({ roots: await scopeTree(db, request.actor!) }),
+  );
+
+  app.get(
+    '/api/org/units/:code',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/org/units/{foreignUnit}', expect: 404 } },
+      schema: { tags, params: unitCodeParams, response: { 200: orgUnit } },
+    },
+    async (request) => presentUnit(await getVisibleUnit(db, request.actor!, request.params.code)),
+  );
+
+  app.get(
+    '/api/org/units/:code/children',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/org/units/{foreignUnit}/children', expect: 404 } },
+      schema: { tags, params: unitCodeParams, response: { 200: z.object({ children: z.array(orgNode) }) } },
+    },
+    async (request) => ({ children: await childrenOf(db, request.actor!, request.params.code) }),
+  );
+
+  app.post(
+    '/api/org/units',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/org/units', body: { code: '{foreignUnit}01', name: '越权' }, expect: 403 } },
+      schema: { tags, summary: 'Add a unit under its parent (the code says where)', body: createUnitBody, response: { 201: orgUnit } },
+    },
+    async (request, reply) => {
+      const unit = await createUnit(platform, { actor: request.actor!, requestId: request.id }, request.body);
+      return reply.code(201).send(presentUnit(unit));
+    },
+  );
+
+  app.patch(
+    '/api/org/units/:code',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/org/units/{foreignUnit}', body: { name: '越权', version: 1 }, expect: 404 } },
+      schema: { tags, params: unitCodeParams, body: renameUnitBody, response: { 200: orgUnit } },
+    },
+    async (request) => {
+      const { name, version } = request.body;
+      return presentUnit(await renameUnit(platform, { actor: request.actor!, requestId: request.id }, request.params.code, name, version));
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const orgLevel = z.enum(['district', 'subdistrict', 'community', 'grid', 'microgrid', 'department']);
+
+export const orgUnit = z.object({
+  code: z.string(),
+  parentCode: z.string().nullable(),
+  name: z.string(),
+  level: orgLevel,
+  version: z.number().int(),
+});
+
+export type OrgUnitView = z.infer<typeof orgUnit>;
+
+export interface OrgNodeView extends OrgUnitView {
+  children: OrgNodeView[];
+  hasChildren: boolean;
+}
+
+export const orgNode: z.ZodType<OrgNodeView> = orgUnit.extend({
+  hasChildren: z.boolean(),
+  get children() {
+    return z.array(orgNode);
+  },
+});
+
+export const unitCodeParams = z.strictObject({ code: z.string().regex(/^\d+(D\d{2,})?$/, 'an org code: digits, or a department code like 410804D01') });
+
+export const createUnitBody = z.strictObject({
+  code: unitCodeParams.shape.code,
+  name: z.string().trim().min(1).max(100),
+});
+
+export const renameUnitBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  version: z.number().int().positive(),
+});

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * Configuration from environment variables, validated once at start. Every variable has a documented
+ * default (README "Configuration"); a bad value stops the process with a message naming the variable.
+ */
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  TZ_BUSINESS: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUDIT_SEAL_INTERVAL_SECONDS: positiveInt(300),
+  WANGGE_DEMO: flag.default(true),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('wangge-demo'),
+  SESSION_TTL_HOURS: positiveInt(12),
+  LOGIN_MAX_FAILURES: positiveInt(5),
+  LOGIN_LOCK_MINUTES: positiveInt(15),
+  LOGIN_RATE_PER_IP: positiveInt(30),
+  BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
+  TRUST_PROXY: flag.default(false),
+  ORG_CODE_WIDTHS: z
+    .string()
+    .regex(/^\d+(,\d+){4}$/, 'must be five increasing code lengths, e.g. 6,9,12,15,17')
+    .default('6,9,12,15,17')
+    .transform((v) => v.split(',').map(Number))
+    .refine((w) => w.every((n, i) => i === 0 || n > w[i - 1]), 'lengths must increase'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  timeZone: string;
+  logLevel: string;
+  /** Unset means "generate once and keep under DATA_DIR/secrets" (see secrets.ts). */
+  sessionSecret?: string;
+  auditKey?: string;
+  auditSealIntervalSeconds: number;
+  demoAllowed: boolean;
+  demoPassword: string;
+  sessionTtlHours: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  loginRatePerIp: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  /** Code length of each area level, district first (DOMAIN.md §3). */
+  orgCodeWidths: number[];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in envSchema.shape && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    timeZone: e.TZ_BUSINESS,
+    logLevel: e.LOG_LEVEL,
+    sessionSecret: e.SESSION_SECRET,
+    auditKey: e.AUDIT_KEY,
+    auditSealIntervalSeconds: e.AUDIT_SEAL_INTERVAL_SECONDS,
+    demoAllowed: e.WANGGE_DEMO,
+    demoPassword: e.DEMO_PASSWORD,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginLockMinutes: e.LOGIN_LOCK_MINUTES,
+    loginRatePerIp: e.LOGIN_RATE_PER_IP,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+    orgCodeWidths: e.ORG_CODE_WIDTHS,
+  };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

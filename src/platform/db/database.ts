@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Log } from '../log.ts';
+
+/**
+ * Every table of the platform. Empty here on purpose: each module's `*.tables.ts` adds its own
+ * tables by declaration merging, so the platform never imports a module and every repository still
+ * gets fully typed SQL over the whole schema.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tables {}
+
+export type Db = Kysely<Tables>;
+export type DbKind = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  kind: DbKind;
+  /** The raw SQLite handle, for the online backup API; absent on PostgreSQL. */
+  sqlite?: BetterSqlite3.Database;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  log?: Log;
+  poolSize?: number;
+}
+
+export function sqliteFile(dataDir: string): string {
+  return join(dataDir, 'wangge.sqlite');
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  return options.databaseUrl ? openPostgres(options) : openSqlite(sqliteFile(options.dataDir));
+}
+
+export function openSqlite(file: string): Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const handle = new BetterSqlite3(file);
+  handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = NORMAL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: handle }) });
+  return {
+    db,
+    kind: 'sqlite',
+    sqlite: handle,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+// PostgreSQL returns bigint counts and numerics as strings; the data rules want numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+function openPostgres(options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client losing its server emits here; without a listener the process would crash
+  // instead of answering 503 until the database returns.
+  pool.on('error', (error) => options.log?.warn({ err: error.message }, 'postgres client lost'));
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DbKind } from './database.ts';
+
+/**
+ * The only place that asks "sqlite or postgres?". Everything else writes portable Kysely and calls
+ * these helpers where the two databases really differ.
+ */
+
+/** True when a write failed on a UNIQUE or PRIMARY KEY constraint. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'SQLITE_BUSY',
+  'SQLITE_CANTOPEN',
+]);
+
+/** True when the database cannot be reached right now (answered with 503, not 500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && unavailableCodes.has(e.code)) return true;
+  const message = e.message ?? '';
+  return (
+    message.includes('Connection terminated') ||
+    message.includes('timeout exceeded when trying to connect') ||
+    message.includes('Client has encountered a connection error') ||
+    message.includes('driver has already been destroyed') ||
+    message.includes('The database connection is not open')
+  );
+}
+
+/** A stable 64-bit advisory lock key for a name, as PostgreSQL wants a bigint. */
+export function lockKey(name: string): bigint {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0);
+}
+
+/**
+ * Serialises transactions that take the same named lock, until they commit. On SQLite a write
+ * transaction is already exclusive, so nothing is needed there.
+ */
+export async function lockForTransaction<T>(trx: Transaction<T>, kind: DbKind, name: string): Promise<void> {
+  if (kind !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(${lockKey(name).toString()}::bigint)`.execute(trx);
+}
+
+/**
+ * Try to become the one instance that runs a periodic job now; false means another instance holds
+ * it. Inside a transaction, so the claim ends with it. SQLite has one instance by construction.
+ */
+export async function tryLockForTransaction<T>(trx: Transaction<T>, kind: DbKind, name: string): Promise<boolean> {
+  if (kind !== 'postgres') return true;
+  const result = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) as locked`.execute(trx);
+  return result.rows[0]?.locked === true;
+}
+
+/** Case-insensitive LIKE: `ilike` on PostgreSQL, SQLite's LIKE is already case-insensitive for ASCII. */
+export function likeOperator(kind: DbKind): 'ilike' | 'like' {
+  return kind === 'postgres' ? 'ilike' : 'like';
+}
+
+/** Escape %, _ and \ so user text matches literally inside a LIKE pattern (used with ESCAPE '\'). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

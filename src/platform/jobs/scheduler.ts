@@ -1,0 +1,43 @@
+import type { Log } from '../log.ts';
+
+/**
+ * Periodic jobs inside the server (DESIGN.md "jobs and timers"). A job that must run on one
+ * instance only claims its turn itself, with `tryLockForTransaction` from the dialect helpers.
+ */
+export interface Job {
+  name: string;
+  everySeconds: number;
+  run(): Promise<void>;
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+export function startScheduler(jobs: Job[], log: Log): Scheduler {
+  const running = new Set<Promise<void>>();
+  const timers = jobs.map((job) => {
+    let busy = false;
+    const tick = () => {
+      if (busy) return; // a slow run is never overlapped by the next tick
+      busy = true;
+      const run = job
+        .run()
+        .catch((error: Error) => log.error({ job: job.name, err: error.message }, 'job failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    };
+    const timer = setInterval(tick, job.everySeconds * 1000);
+    timer.unref();
+    return timer;
+  });
+  return {
+    async stop() {
+      timers.forEach(clearInterval);
+      await Promise.all(running);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { fileURLToPath } from 'node:url';
+import { sealAuditChain } from './platform/audit/audit.seal.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import type { Platform } from './platform/context.ts';
+import { buildApp } from './platform/http/app.ts';
+import type { Readiness } from './platform/http/health.ts';
+import { startScheduler, type Job, type Scheduler } from './platform/jobs/scheduler.ts';
+import type { Log } from './platform/log.ts';
+import type { ApiApp } from './platform/module.ts';
+import { migrateToLatest, openPlatform } from './platform/open.ts';
+import { loadDemoOnFirstStart } from './demo/firstStart.ts';
+import { modules } from './modules/index.ts';
+import { installedDistrict } from './modules/org/org.queries.ts';
+
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface ServerOptions {
+  clock?: Clock;
+  log?: Log;
+  /** Built web app; defaults to web/dist. */
+  webDir?: string;
+  /** Run periodic jobs (audit sealing, session expiry); tests may turn them off. */
+  jobs?: boolean;
+}
+
+export interface RunningServer {
+  app: ApiApp;
+  platform: Platform;
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish, seals the audit chain, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the platform: listens at once (health answers "starting"), migrates, runs the first-start
+ * demo, then reports ready. Instances on one PostgreSQL may start together: migrations queue on an
+ * advisory lock.
+ */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const platform = openPlatform(config, options);
+  let migrated = false;
+  let initialised = false;
+  const readiness: Readiness = {
+    migrated: () => migrated,
+    initialised: async () => (initialised ||= (await installedDistrict(platform.database.db)) !== undefined),
+  };
+  const app = await buildApp({ platform, modules, readiness, webDir: options.webDir ?? DEFAULT_WEB_DIR });
+  const address = await app.listen({ port: config.port, host: config.host });
+
+  try {
+    await migrateToLatest(platform);
+    migrated = true;
+    const first = await loadDemoOnFirstStart(platform);
+    if (first.loaded) announceDemo(platform);
+    else if (!(await readiness.initialised())) platform.log.warn(`no district yet (${first.reason}); /api/health answers 503 until then`);
+  } catch (error) {
+    await app.close();
+    await platform.database.close();
+    throw error;
+  }
+
+  const scheduler = options.jobs === false ? null : startScheduler(platformJobs(platform), platform.log);
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= shutdown(app, platform, scheduler));
+  return { app, platform, url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'), close };
+}
+
+function platformJobs(platform: Platform): Job[] {
+  const seal: Job = {
+    name: 'audit.seal',
+    everySeconds: platform.config.auditSealIntervalSeconds,
+    run: async () => {
+      await sealAuditChain(platform.database, platform.clock, platform.secrets.auditKey);
+    },
+  };
+  return [seal, ...modules.flatMap((module) => module.jobs?.(platform) ?? [])];
+}
+
+async function shutdown(app: ApiApp, platform: Platform, scheduler: Scheduler | null): Promise<void> {
+  await scheduler?.stop();
+  await app.close();
+  try {
+    await sealAuditChain(platform.database, platform.clock, platform.secrets.auditKey);
+  } catch (error) {
+    platform.log.warn({ err: (error as Error).message }, 'could not seal the audit chain on shutdown');
+  }
+  await platform.database.close();
+}
+
+function announceDemo(platform: Platform): void {
+  const lines = [
+    '',
+    '  网格 Wangge: demo district 马村区 (410804) loaded into the embedded database.',
+    `  Sign in at ${platform.config.publicUrl ?? `http://localhost:${platform.config.port}`} as admin / ${platform.config.demoPassword}`,
+    '  (evaluation only: set WANGGE_DEMO=0 and run `wangge init` for a real district)',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
