@@ -41,7 +41,7 @@ export function orgRoutes(app: ApiApp, platform: Platform): void {
   app.post(
     '/api/org/units',
     {
-      config: { scopeProbe: { kind: 'target', url: '/api/org/units', body: { code: '{foreignUnit}01', name: '越权' }, expect: 403 } },
+      config: { scopeProbe: { kind: 'target', url: '/api/org/units', body: { code: '{foreignUnit}009', name: '越权' }, expect: 403 } },
       schema: { tags, summary: 'Add a unit under its parent (the code says where)', body: createUnitBody, response: { 201: orgUnit } },
     },
     async (request, reply) => {

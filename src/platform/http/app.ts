@@ -14,6 +14,7 @@ import { installErrorHandler } from './errorHandler.ts';
 import { AppError, errorBody, unauthenticated } from './errors.ts';
 import { registerHealth, type Readiness } from './health.ts';
 import { addSecurityHeaders } from './security.ts';
+import type { RouteEntry, ScopeProbe } from './scopeProbe.ts';
 import { VERSION } from '../version.ts';
 import './fastify.d.ts';
 
@@ -45,6 +46,22 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   fastify.setSerializerCompiler(serializerCompiler);
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
+  // Kept as the route objects themselves: hooks of inner plugins (docs, static files) may still
+  // mark their routes public after this hook has seen them.
+  const routes: { method: string | string[]; url: string; config?: unknown }[] = [];
+  app.addHook('onRoute', (route) => {
+    routes.push(route);
+  });
+  app.decorate('routeTable', {
+    getter: (): RouteEntry[] =>
+      routes.flatMap((route) => {
+        const config = (route.config ?? {}) as { access?: 'public' | 'signed-in'; scopeProbe?: ScopeProbe };
+        return [route.method]
+          .flat()
+          .filter((method) => method !== 'HEAD')
+          .map((method) => ({ method, url: route.url, access: config.access ?? 'signed-in', scopeProbe: config.scopeProbe }));
+      }),
+  });
   installErrorHandler(app);
   addSecurityHeaders(app, platform.config.publicUrl?.startsWith('https://') ?? false);
   app.addHook('onRequest', async (request, reply) => {

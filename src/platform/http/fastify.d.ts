@@ -1,5 +1,5 @@
 import type { Actor } from '../authz/actor.ts';
-import type { ScopeProbe } from './scopeProbe.ts';
+import type { RouteEntry, ScopeProbe } from './scopeProbe.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -10,5 +10,9 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor?: Actor;
+  }
+  interface FastifyInstance {
+    /** Every route as registered, for the route-table test and the docs. */
+    routeTable: RouteEntry[];
   }
 }

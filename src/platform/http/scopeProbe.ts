@@ -12,3 +12,10 @@ export type ScopeProbe =
   | { kind: 'self' }
   | { kind: 'filtered'; url?: string }
   | { kind: 'target'; url: string; body?: unknown; expect: 403 | 404 };
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: 'public' | 'signed-in';
+  scopeProbe?: ScopeProbe;
+}

@@ -1,0 +1,86 @@
+import { systemActor } from '../../src/platform/authz/actor.ts';
+import type { Role } from '../../src/platform/authz/roles.ts';
+import type { Platform } from '../../src/platform/context.ts';
+import { createApiKey } from '../../src/modules/accounts/commands/apiKeys.ts';
+import { createUser } from '../../src/modules/accounts/commands/createUser.ts';
+import { createDistrict } from '../../src/modules/org/commands/createDistrict.ts';
+import { createUnit } from '../../src/modules/org/commands/createUnit.ts';
+
+/** Test data is built through the real commands, so every factory row is also audited. */
+const bySystem = () => ({ actor: systemActor('test'), requestId: null });
+export const PASSWORD = 'correct-horse-9';
+
+let counter = 0;
+
+export async function makeUser(
+  platform: Platform,
+  fields: { role: Role; scopeCode?: string | null; microgrids?: string[]; username?: string; password?: string },
+) {
+  counter += 1;
+  return createUser(platform, bySystem(), {
+    username: fields.username ?? `${fields.role.replace(/_/g, '-')}-${counter}`,
+    displayName: `测试${counter}`,
+    password: fields.password ?? PASSWORD,
+    role: fields.role,
+    scopeCode: fields.scopeCode ?? null,
+    microgrids: fields.microgrids ?? [],
+  });
+}
+
+export function makeUnit(platform: Platform, code: string, name = `单位${code}`) {
+  return createUnit(platform, bySystem(), { code, name });
+}
+
+export function makeApiKey(platform: Platform, scopeCode: string, purpose: 'integration' | 'device' | 'open311' = 'integration') {
+  return createApiKey(platform, bySystem(), { name: `key for ${scopeCode}`, purpose, scopeCode });
+}
+
+/**
+ * A small district with a "home" and a "foreign" subdistrict, for scope tests:
+ *
+ * 410804 district ─┬─ 410804001 home subdistrict ── 410804001001 community ── …001001 grid ── …00101 micro-grid
+ *                  ├─ 410804002 foreign subdistrict ── 410804002001 community
+ *                  └─ 410804D01, 410804D02 departments
+ */
+export async function makeWorld(platform: Platform) {
+  const codes = {
+    district: '410804',
+    home: '410804001',
+    homeCommunity: '410804001001',
+    homeGrid: '410804001001001',
+    homeMicrogrid: '41080400100100101',
+    foreign: '410804002',
+    foreignCommunity: '410804002001',
+    foreignGrid: '410804002001001',
+    foreignMicrogrid: '41080400200100101',
+    department: '410804D01',
+    otherDepartment: '410804D02',
+  };
+  await createDistrict(platform, bySystem(), codes.district, '马村区');
+  for (const code of [
+    codes.home,
+    codes.foreign,
+    codes.homeCommunity,
+    codes.foreignCommunity,
+    codes.homeGrid,
+    codes.foreignGrid,
+    codes.homeMicrogrid,
+    codes.foreignMicrogrid,
+    codes.department,
+    codes.otherDepartment,
+  ]) {
+    await makeUnit(platform, code);
+  }
+  const users = {
+    admin: await makeUser(platform, { role: 'district_admin', scopeCode: codes.district }),
+    home: await makeUser(platform, { role: 'subdistrict_admin', scopeCode: codes.home }),
+    foreign: await makeUser(platform, { role: 'subdistrict_admin', scopeCode: codes.foreign }),
+    homeCommunity: await makeUser(platform, { role: 'community_admin', scopeCode: codes.homeCommunity }),
+    worker: await makeUser(platform, { role: 'microgrid_worker', microgrids: [codes.homeMicrogrid] }),
+    department: await makeUser(platform, { role: 'department_staff', scopeCode: codes.department }),
+  };
+  const foreignKey = await makeApiKey(platform, codes.foreign);
+  return { codes, users, foreignKey };
+}
+
+export type World = Awaited<ReturnType<typeof makeWorld>>;
