@@ -22,21 +22,23 @@ export function registerAccountCommands(program: Command): void {
     .option('--name <displayName>', 'name shown in the console')
     .option('--password-file <file>', 'read the password from the first line of this file')
     .action(
-      action(async (username: string, options: { role: string; scope?: string; microgrids?: string; name?: string; passwordFile?: string }) => {
-        if (!isRole(options.role)) throw new CliError(`unknown role ${options.role}; one of: ${ROLES.join(', ')}`);
-        const password = await readPassword(options.passwordFile, `password for ${username}`);
-        await withPlatform(async (platform) => {
-          const created = await createUser(platform, cli(), {
-            username,
-            displayName: options.name ?? username,
-            password,
-            role: options.role as (typeof ROLES)[number],
-            scopeCode: options.scope ?? null,
-            microgrids: options.microgrids ? options.microgrids.split(',').map((c) => c.trim()) : [],
+      action(
+        async (username: string, options: { role: string; scope?: string; microgrids?: string; name?: string; passwordFile?: string }) => {
+          if (!isRole(options.role)) throw new CliError(`unknown role ${options.role}; one of: ${ROLES.join(', ')}`);
+          const password = await readPassword(options.passwordFile, `password for ${username}`);
+          await withPlatform(async (platform) => {
+            const created = await createUser(platform, cli(), {
+              username,
+              displayName: options.name ?? username,
+              password,
+              role: options.role as (typeof ROLES)[number],
+              scopeCode: options.scope ?? null,
+              microgrids: options.microgrids ? options.microgrids.split(',').map((c) => c.trim()) : [],
+            });
+            process.stdout.write(`created ${created.username} (${created.role}) id ${created.id}\n`);
           });
-          process.stdout.write(`created ${created.username} (${created.role}) id ${created.id}\n`);
-        });
-      }),
+        },
+      ),
     );
   user
     .command('passwd <username>')
@@ -84,7 +86,8 @@ export function registerAccountCommands(program: Command): void {
     .option('--purpose <purpose>', 'integration | device | open311', 'integration')
     .action(
       action(async (options: { name: string; scope: string; purpose: string }) => {
-        if (!['integration', 'device', 'open311'].includes(options.purpose)) throw new CliError('purpose must be integration, device or open311');
+        if (!['integration', 'device', 'open311'].includes(options.purpose))
+          throw new CliError('purpose must be integration, device or open311');
         await withPlatform(async (platform) => {
           const { key, row } = await createApiKey(platform, cli(), {
             name: options.name,
@@ -102,7 +105,17 @@ export function registerAccountCommands(program: Command): void {
       action(async () => {
         await withPlatform(async (platform) => {
           const keys = await listVisibleApiKeys(platform.database.db, systemActor('cli'));
-          printTable(keys.map((k) => ({ id: k.id, prefix: k.key_prefix, name: k.name, purpose: k.purpose, scope: k.scope_code, revoked: k.revoked_at ?? '', lastUsed: k.last_used_at ?? '' })));
+          printTable(
+            keys.map((k) => ({
+              id: k.id,
+              prefix: k.key_prefix,
+              name: k.name,
+              purpose: k.purpose,
+              scope: k.scope_code,
+              revoked: k.revoked_at ?? '',
+              lastUsed: k.last_used_at ?? '',
+            })),
+          );
         });
       }),
     );

@@ -13,7 +13,9 @@ export function registerAuditCommands(program: Command): void {
         await withPlatform(async (platform) => {
           const result = await verifyAuditChain(platform.database, platform.secrets.auditKey);
           if (result.ok) {
-            process.stdout.write(`audit chain ok: ${result.records} records, ${result.seals} seals, ${result.unsealedTail} records after the last seal\n`);
+            process.stdout.write(
+              `audit chain ok: ${result.records} records, ${result.seals} seals, ${result.unsealedTail} records after the last seal\n`,
+            );
             return;
           }
           process.stderr.write(`audit chain BROKEN at ${result.place.kind} ${result.place.seq}: ${result.problem}\n`);

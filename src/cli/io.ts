@@ -62,7 +62,11 @@ export function printTable(rows: Record<string, unknown>[]): void {
   }
   const keys = Object.keys(rows[0]);
   const widths = keys.map((k) => Math.max(width(k), ...rows.map((r) => width(String(r[k] ?? '')))));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i] - width(c)))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(keys)}\n${rows.map((r) => line(keys.map((k) => String(r[k] ?? '')))).join('\n')}\n`);
 }
 

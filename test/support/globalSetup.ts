@@ -14,7 +14,9 @@ export default async function setup(): Promise<void> {
     await client.query('select 1');
     process.env.WANGGE_TEST_PG_ADMIN_URL = adminUrl;
   } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI but ${adminUrl} is not reachable: ${(error as Error).message}`);
+    if (process.env.CI === 'true') {
+      throw new Error(`PostgreSQL is required in CI but ${adminUrl} is not reachable: ${(error as Error).message}`, { cause: error });
+    }
     delete process.env.WANGGE_TEST_PG_ADMIN_URL;
     console.warn(`\n!!! SKIPPING the PostgreSQL suites: ${adminUrl} is not reachable (${(error as Error).message}) !!!\n`);
   } finally {

@@ -50,7 +50,13 @@ export function as(server: RunningServer, token: string | null) {
 }
 
 /** Counts rows of a table, to prove a refused request changed nothing. */
-export async function countRows(server: RunningServer, table: 'audit_record' | 'org_unit' | 'app_user' | 'api_key' | 'session'): Promise<number> {
-  const row = await server.platform.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+export async function countRows(
+  server: RunningServer,
+  table: 'audit_record' | 'org_unit' | 'app_user' | 'api_key' | 'session',
+): Promise<number> {
+  const row = await server.platform.database.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

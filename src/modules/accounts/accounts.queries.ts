@@ -12,7 +12,10 @@ export async function listVisibleUsers(
   authorize(actor, 'user.list');
   const users = await listUsers(db, { scopePrefixes: scopePrefixes(actor.scope), ...filter, limit: filter.limit + 1 });
   const page = users.slice(0, filter.limit);
-  const microgrids = await microgridsOfUsers(db, page.filter((u) => u.role === 'microgrid_worker').map((u) => u.id));
+  const microgrids = await microgridsOfUsers(
+    db,
+    page.filter((u) => u.role === 'microgrid_worker').map((u) => u.id),
+  );
   return { users: page, microgrids, nextCursor: users.length > filter.limit ? page[page.length - 1].username : null };
 }
 

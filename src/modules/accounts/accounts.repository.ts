@@ -19,7 +19,12 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
 }
 
 export async function workerMicrogrids(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.selectFrom('user_microgrid').select('microgrid_code').where('user_id', '=', userId).orderBy('microgrid_code').execute();
+  const rows = await db
+    .selectFrom('user_microgrid')
+    .select('microgrid_code')
+    .where('user_id', '=', userId)
+    .orderBy('microgrid_code')
+    .execute();
   return rows.map((row) => row.microgrid_code);
 }
 

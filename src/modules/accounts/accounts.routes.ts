@@ -49,13 +49,23 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
     '/api/auth/login',
     {
       config: { access: 'public' },
-      schema: { tags: authTags, summary: 'Sign in: sets the session cookie and returns a Bearer token', body: loginBody, response: { 200: loginView } },
+      schema: {
+        tags: authTags,
+        summary: 'Sign in: sets the session cookie and returns a Bearer token',
+        body: loginBody,
+        response: { 200: loginView },
+      },
     },
     async (request, reply) => {
       const result = await login(platform, throttle, { ...request.body, ip: request.ip, requestId: request.id });
       setSessionCookies(reply, result.token, result.csrfToken, result.expiresAt);
       const { user } = result;
-      return { token: result.token, csrfToken: result.csrfToken, expiresAt: result.expiresAt, user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role } };
+      return {
+        token: result.token,
+        csrfToken: result.csrfToken,
+        expiresAt: result.expiresAt,
+        user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role },
+      };
     },
   );
 
@@ -72,13 +82,21 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
 
   app.get(
     '/api/auth/me',
-    { config: { scopeProbe: { kind: 'self' } }, schema: { tags: authTags, summary: 'Who I am, my role and scope', response: { 200: meView } } },
+    {
+      config: { scopeProbe: { kind: 'self' } },
+      schema: { tags: authTags, summary: 'Who I am, my role and scope', response: { 200: meView } },
+    },
     async (request) => {
       const actor = request.actor!;
       const user = actor.type === 'user' ? await findUserById(db, actor.id) : undefined;
       const cookie = request.cookies[SESSION_COOKIE];
       return {
-        user: { id: actor.id, username: user?.username ?? actor.label, displayName: user?.display_name ?? actor.label, role: user?.role ?? 'district_admin' },
+        user: {
+          id: actor.id,
+          username: user?.username ?? actor.label,
+          displayName: user?.display_name ?? actor.label,
+          role: user?.role ?? 'district_admin',
+        },
         scope: actor.scope,
         ...(cookie && !request.headers.authorization ? { csrfToken: csrfTokenFor(platform.secrets.sessionSecret, cookie) } : {}),
       };
@@ -87,9 +105,22 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
 
   app.post(
     '/api/auth/password',
-    { config: { scopeProbe: { kind: 'self' } }, schema: { tags: authTags, summary: 'Change my own password (signs out everywhere)', body: changePasswordBody, response: { 204: z.null() } } },
+    {
+      config: { scopeProbe: { kind: 'self' } },
+      schema: {
+        tags: authTags,
+        summary: 'Change my own password (signs out everywhere)',
+        body: changePasswordBody,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
-      await changeOwnPassword(platform, { actor: request.actor!, requestId: request.id }, request.body.currentPassword, request.body.newPassword);
+      await changeOwnPassword(
+        platform,
+        { actor: request.actor!, requestId: request.id },
+        request.body.currentPassword,
+        request.body.newPassword,
+      );
       return reply.code(204).send(null);
     },
   );
@@ -98,7 +129,11 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
     '/api/users',
     {
       config: { scopeProbe: { kind: 'filtered' } },
-      schema: { tags: userTags, querystring: listUsersQuery, response: { 200: z.object({ items: z.array(userView), nextCursor: z.string().nullable() }) } },
+      schema: {
+        tags: userTags,
+        querystring: listUsersQuery,
+        response: { 200: z.object({ items: z.array(userView), nextCursor: z.string().nullable() }) },
+      },
     },
     async (request) => {
       const page = await listVisibleUsers(db, request.actor!, request.query);
@@ -109,7 +144,10 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
 
   app.get(
     '/api/users/:id',
-    { config: { scopeProbe: { kind: 'target', url: '/api/users/{foreignUser}', expect: 404 } }, schema: { tags: userTags, params: userIdParams, response: { 200: userView } } },
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/users/{foreignUser}', expect: 404 } },
+      schema: { tags: userTags, params: userIdParams, response: { 200: userView } },
+    },
     async (request) => {
       const { user, subject } = await getVisibleUser(db, request.actor!, request.params.id);
       return presentUser(user, subject.microgrids, platform.clock.now());
@@ -123,7 +161,13 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
         scopeProbe: {
           kind: 'target',
           url: '/api/users',
-          body: { username: 'intruder', displayName: '越权', password: 'long-enough-1', role: 'community_admin', scopeCode: '{foreignUnit}' },
+          body: {
+            username: 'intruder',
+            displayName: '越权',
+            password: 'long-enough-1',
+            role: 'community_admin',
+            scopeCode: '{foreignUnit}',
+          },
           expect: 403,
         },
       },
@@ -131,7 +175,9 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
     },
     async (request, reply) => {
       const user = await createUser(platform, { actor: request.actor!, requestId: request.id }, request.body);
-      return reply.code(201).send(presentUser(user, request.body.role === 'microgrid_worker' ? request.body.microgrids : [], platform.clock.now()));
+      return reply
+        .code(201)
+        .send(presentUser(user, request.body.role === 'microgrid_worker' ? request.body.microgrids : [], platform.clock.now()));
     },
   );
 
@@ -151,8 +197,16 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
   app.post(
     '/api/users/:id/password',
     {
-      config: { scopeProbe: { kind: 'target', url: '/api/users/{foreignUser}/password', body: { password: 'long-enough-1' }, expect: 404 } },
-      schema: { tags: userTags, summary: "Set someone's password (ends their sessions)", params: userIdParams, body: resetPasswordBody, response: { 204: z.null() } },
+      config: {
+        scopeProbe: { kind: 'target', url: '/api/users/{foreignUser}/password', body: { password: 'long-enough-1' }, expect: 404 },
+      },
+      schema: {
+        tags: userTags,
+        summary: "Set someone's password (ends their sessions)",
+        params: userIdParams,
+        body: resetPasswordBody,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       await resetPassword(platform, { actor: request.actor!, requestId: request.id }, request.params.id, request.body.password);
@@ -162,15 +216,30 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
 
   app.get(
     '/api/apikeys',
-    { config: { scopeProbe: { kind: 'filtered' } }, schema: { tags: keyTags, response: { 200: z.object({ items: z.array(apiKeyView) }) } } },
+    {
+      config: { scopeProbe: { kind: 'filtered' } },
+      schema: { tags: keyTags, response: { 200: z.object({ items: z.array(apiKeyView) }) } },
+    },
     async (request) => ({ items: (await listVisibleApiKeys(db, request.actor!)).map(presentApiKey) }),
   );
 
   app.post(
     '/api/apikeys',
     {
-      config: { scopeProbe: { kind: 'target', url: '/api/apikeys', body: { name: '越权', purpose: 'device', scopeCode: '{foreignUnit}' }, expect: 403 } },
-      schema: { tags: keyTags, summary: 'Create a key; the key itself is shown only in this answer', body: createApiKeyBody, response: { 201: apiKeyView.extend({ key: z.string() }) } },
+      config: {
+        scopeProbe: {
+          kind: 'target',
+          url: '/api/apikeys',
+          body: { name: '越权', purpose: 'device', scopeCode: '{foreignUnit}' },
+          expect: 403,
+        },
+      },
+      schema: {
+        tags: keyTags,
+        summary: 'Create a key; the key itself is shown only in this answer',
+        body: createApiKeyBody,
+        response: { 201: apiKeyView.extend({ key: z.string() }) },
+      },
     },
     async (request, reply) => {
       const { key, row } = await createApiKey(platform, { actor: request.actor!, requestId: request.id }, request.body);

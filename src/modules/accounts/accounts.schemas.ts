@@ -3,7 +3,12 @@ import { ROLES } from '../../platform/authz/roles.ts';
 
 const role = z.enum(ROLES);
 const orgCode = z.string().regex(/^\d+(D\d{2,})?$/, 'an org code');
-const username = z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ -');
+const username = z
+  .string()
+  .trim()
+  .min(2)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ -');
 
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),

@@ -43,7 +43,10 @@ function scopeRoots(db: Db, actor: Actor): Promise<OrgUnit[]> {
 
 async function childNodes(db: Db, code: string): Promise<OrgNodeView[]> {
   const children = await listChildren(db, code);
-  const counts = await countChildren(db, children.map((child) => child.code));
+  const counts = await countChildren(
+    db,
+    children.map((child) => child.code),
+  );
   return children.map((child) => ({ ...presentUnit(child), hasChildren: counts.has(child.code), children: [] }));
 }
 

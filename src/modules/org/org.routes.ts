@@ -15,7 +15,11 @@ export function orgRoutes(app: ApiApp, platform: Platform): void {
     '/api/org/tree',
     {
       config: { scopeProbe: { kind: 'filtered' } },
-      schema: { tags, summary: 'The signed-in scope: its top units with their children', response: { 200: z.object({ roots: z.array(orgNode) }) } },
+      schema: {
+        tags,
+        summary: 'The signed-in scope: its top units with their children',
+        response: { 200: z.object({ roots: z.array(orgNode) }) },
+      },
     },
     async (request) => ({ roots: await scopeTree(db, request.actor!) }),
   );

@@ -24,7 +24,9 @@ export const orgNode: z.ZodType<OrgNodeView> = orgUnit.extend({
   },
 });
 
-export const unitCodeParams = z.strictObject({ code: z.string().regex(/^\d+(D\d{2,})?$/, 'an org code: digits, or a department code like 410804D01') });
+export const unitCodeParams = z.strictObject({
+  code: z.string().regex(/^\d+(D\d{2,})?$/, 'an org code: digits, or a department code like 410804D01'),
+});
 
 export const createUnitBody = z.strictObject({
   code: unitCodeParams.shape.code,

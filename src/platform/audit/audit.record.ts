@@ -39,12 +39,7 @@ export async function recordAudit(
   entry: AuditEntry,
 ): Promise<void> {
   await lockForTransaction(trx, kind, CHAIN_LOCK);
-  const last = await trx
-    .selectFrom('audit_record')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await trx.selectFrom('audit_record').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const record: Omit<AuditRecordTable, 'hash'> = {
     seq: (last?.seq ?? 0) + 1,
     at: clock.now().toISOString(),

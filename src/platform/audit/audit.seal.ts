@@ -67,12 +67,19 @@ export async function verifyAuditChain(database: Database, auditKey: string): Pr
     for (const record of page) {
       const seq = record.seq;
       if (seq !== expectedSeq) return fail(expectedSeq - 1, seals.length, `record ${expectedSeq} is missing`, 'record', expectedSeq);
-      if (record.prev_hash !== prevHash) return fail(seq - 1, seals.length, `record ${seq} does not link to record ${seq - 1}`, 'record', seq);
+      if (record.prev_hash !== prevHash)
+        return fail(seq - 1, seals.length, `record ${seq} does not link to record ${seq - 1}`, 'record', seq);
       const { hash, ...rest } = record;
       if (hashRecord(rest) !== hash) return fail(seq - 1, seals.length, `record ${seq} was altered (hash mismatch)`, 'record', seq);
       for (const seal of sealsByUpto.get(seq) ?? []) {
         if (seal.head_hash !== hash) {
-          return fail(seq, seals.length, `seal ${seal.seq} covers records up to ${seq} but the chain there was rewritten`, 'seal', seal.seq);
+          return fail(
+            seq,
+            seals.length,
+            `seal ${seal.seq} covers records up to ${seq} but the chain there was rewritten`,
+            'seal',
+            seal.seq,
+          );
         }
         lastSealedSeq = seq;
       }
@@ -83,7 +90,8 @@ export async function verifyAuditChain(database: Database, auditKey: string): Pr
   }
   const records = expectedSeq - 1;
   const beyond = seals.find((seal) => seal.upto_seq > records);
-  if (beyond) return fail(records, seals.length, `seal ${beyond.seq} covers record ${beyond.upto_seq}, which no longer exists`, 'seal', beyond.seq);
+  if (beyond)
+    return fail(records, seals.length, `seal ${beyond.seq} covers record ${beyond.upto_seq}, which no longer exists`, 'seal', beyond.seq);
   return { ok: true, records, seals: seals.length, unsealedTail: records - lastSealedSeq };
 }
 

@@ -6,10 +6,7 @@ import type { Role } from './roles.ts';
  * - `microgrids`: exactly these micro-grids (a worker's);
  * - `department`: the department `code` (what is dispatched to it).
  */
-export type Scope =
-  | { kind: 'unit'; code: string }
-  | { kind: 'microgrids'; codes: string[] }
-  | { kind: 'department'; code: string };
+export type Scope = { kind: 'unit'; code: string } | { kind: 'microgrids'; codes: string[] } | { kind: 'department'; code: string };
 
 export interface Actor {
   type: 'user' | 'apikey' | 'system';

@@ -65,7 +65,9 @@ export async function lockForTransaction<T>(trx: Transaction<T>, kind: DbKind, n
  */
 export async function tryLockForTransaction<T>(trx: Transaction<T>, kind: DbKind, name: string): Promise<boolean> {
   if (kind !== 'postgres') return true;
-  const result = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) as locked`.execute(trx);
+  const result = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) as locked`.execute(
+    trx,
+  );
   return result.rows[0]?.locked === true;
 }
 

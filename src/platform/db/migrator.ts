@@ -20,17 +20,10 @@ export async function migrate(database: Database, migrations: Migration[]): Prom
     const ran = await database.db.transaction().execute(async (trx) => {
       await lockForTransaction(trx, database.kind, 'wangge.migrate');
       const anyTrx = trx as unknown as AnyDb;
-      const done = await anyTrx
-        .selectFrom('schema_migrations')
-        .select('name')
-        .where('name', '=', migration.name)
-        .executeTakeFirst();
+      const done = await anyTrx.selectFrom('schema_migrations').select('name').where('name', '=', migration.name).executeTakeFirst();
       if (done) return false;
       await migration.up(anyTrx);
-      await anyTrx
-        .insertInto('schema_migrations')
-        .values({ name: migration.name, applied_at: new Date().toISOString() })
-        .execute();
+      await anyTrx.insertInto('schema_migrations').values({ name: migration.name, applied_at: new Date().toISOString() }).execute();
       return true;
     });
     if (ran) applied.push(migration.name);

@@ -23,7 +23,11 @@ export function registerHealth(app: ApiApp, platform: Platform, readiness: Readi
     '/api/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['platform'], summary: '200 only once migrated, initialised and the database answers', response: { 200: healthBody, 503: healthBody } },
+      schema: {
+        tags: ['platform'],
+        summary: '200 only once migrated, initialised and the database answers',
+        response: { 200: healthBody, 503: healthBody },
+      },
     },
     async (_request, reply) => {
       const db = platform.database.kind;

@@ -9,9 +9,7 @@
  *   ({foreignUnit}, {foreignUser}, {foreignApiKey}) and the answer must be `expect`.
  */
 export type ScopeProbe =
-  | { kind: 'self' }
-  | { kind: 'filtered'; url?: string }
-  | { kind: 'target'; url: string; body?: unknown; expect: 403 | 404 };
+  { kind: 'self' } | { kind: 'filtered'; url?: string } | { kind: 'target'; url: string; body?: unknown; expect: 403 | 404 };
 
 export interface RouteEntry {
   method: string;

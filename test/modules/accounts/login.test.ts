@@ -34,7 +34,10 @@ describe.each(DATABASES)('signing in on %s', (kind) => {
 
   it('a worker is scoped to the micro-grids they serve, department staff to their department', async () => {
     const worker = (await login(world.users.worker.username, PASSWORD)).json().token;
-    expect((await as(server, worker)('GET', '/api/auth/me')).json().scope).toEqual({ kind: 'microgrids', codes: [world.codes.homeMicrogrid] });
+    expect((await as(server, worker)('GET', '/api/auth/me')).json().scope).toEqual({
+      kind: 'microgrids',
+      codes: [world.codes.homeMicrogrid],
+    });
     const staff = (await login(world.users.department.username, PASSWORD)).json().token;
     expect((await as(server, staff)('GET', '/api/auth/me')).json().scope).toEqual({ kind: 'department', code: world.codes.department });
   });

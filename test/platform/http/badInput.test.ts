@@ -59,7 +59,11 @@ describe.each(DATABASES)('bad input on %s', (kind) => {
   });
 
   it('a body that is not JSON gets 415', async () => {
-    await expectRefused(await post('code=410804003', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'request.unsupported_media_type');
+    await expectRefused(
+      await post('code=410804003', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'request.unsupported_media_type',
+    );
   });
 
   it('a rule broken gets 422 and a taken code 409', async () => {
@@ -69,14 +73,23 @@ describe.each(DATABASES)('bad input on %s', (kind) => {
 
   it('an update carrying a stale version gets 409 and keeps the newer change', async () => {
     const rename = (name: string, version: number) =>
-      server.app.inject({ method: 'PATCH', url: `/api/org/units/${world.codes.home}`, headers: { authorization: `Bearer ${token}` }, payload: { name, version } });
+      server.app.inject({
+        method: 'PATCH',
+        url: `/api/org/units/${world.codes.home}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { name, version },
+      });
     const first = await rename('马村街道', 1);
     expect(first.statusCode).toBe(200);
     expect(first.json().version).toBe(2);
     const stale = await rename('旧名字', 1);
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error).toMatchObject({ code: 'request.stale_version', details: { current: 2 } });
-    const unit = await server.app.inject({ method: 'GET', url: `/api/org/units/${world.codes.home}`, headers: { authorization: `Bearer ${token}` } });
+    const unit = await server.app.inject({
+      method: 'GET',
+      url: `/api/org/units/${world.codes.home}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(unit.json().name).toBe('马村街道');
   });
 
@@ -87,10 +100,20 @@ describe.each(DATABASES)('bad input on %s', (kind) => {
   });
 
   it('a cookie-authenticated POST without the CSRF token is refused; with it, accepted', async () => {
-    const login = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: world.users.admin.username, password: PASSWORD } });
+    const login = await server.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: world.users.admin.username, password: PASSWORD },
+    });
     const { token: sessionToken, csrfToken } = login.json();
     const create = (headers: Record<string, string>, code: string) =>
-      server.app.inject({ method: 'POST', url: '/api/org/units', cookies: { wg_session: sessionToken }, headers, payload: { code, name: '新社区' } });
+      server.app.inject({
+        method: 'POST',
+        url: '/api/org/units',
+        cookies: { wg_session: sessionToken },
+        headers,
+        payload: { code, name: '新社区' },
+      });
 
     const without = await create({}, '410804001002');
     expect(without.statusCode).toBe(403);

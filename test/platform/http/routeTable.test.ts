@@ -42,7 +42,11 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
     expect(guarded.length).toBeGreaterThan(5);
     for (const route of guarded) {
       const url = route.url.replace(/:(\w+)/g, 'x1');
-      const response = await as(server, null)(route.method as 'GET', url, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      const response = await as(server, null)(
+        route.method as 'GET',
+        url,
+        route.method === 'GET' || route.method === 'DELETE' ? undefined : {},
+      );
       expect({ route: `${route.method} ${route.url}`, status: response.statusCode, code: response.json().error?.code }).toEqual({
         route: `${route.method} ${route.url}`,
         status: 401,

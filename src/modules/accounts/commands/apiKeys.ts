@@ -35,7 +35,15 @@ export async function createApiKey(platform: Platform, by: By, input: CreateApiK
   };
   await runAudited(platform, by, async (trx) => {
     await insertApiKey(trx, row);
-    return { result: null, audit: { action: 'apikey.create', objectType: 'api_key', objectId: row.id, summary: { after: { name: row.name, purpose: row.purpose, scopeCode: row.scope_code, prefix: row.key_prefix } } } };
+    return {
+      result: null,
+      audit: {
+        action: 'apikey.create',
+        objectType: 'api_key',
+        objectId: row.id,
+        summary: { after: { name: row.name, purpose: row.purpose, scopeCode: row.scope_code, prefix: row.key_prefix } },
+      },
+    };
   });
   return { key, row };
 }
@@ -45,9 +53,13 @@ export async function revokeApiKey(platform: Platform, by: By, id: string): Prom
   return runAudited(platform, by, async (trx) => {
     const row = await findApiKey(trx, id);
     if (!row || !can(by.actor, 'apikey.manage', row.scope_code)) throw notFound('api_key', id);
-    if (row.revoked_at) return { result: row, audit: { action: 'apikey.revoke', objectType: 'api_key', objectId: id, summary: { alreadyRevoked: true } } };
+    if (row.revoked_at)
+      return { result: row, audit: { action: 'apikey.revoke', objectType: 'api_key', objectId: id, summary: { alreadyRevoked: true } } };
     const at = platform.clock.now().toISOString();
     await revokeApiKeyRow(trx, id, at);
-    return { result: { ...row, revoked_at: at }, audit: { action: 'apikey.revoke', objectType: 'api_key', objectId: id, summary: { prefix: row.key_prefix } } };
+    return {
+      result: { ...row, revoked_at: at },
+      audit: { action: 'apikey.revoke', objectType: 'api_key', objectId: id, summary: { prefix: row.key_prefix } },
+    };
   });
 }

@@ -46,7 +46,10 @@ export async function login(platform: Platform, throttle: LoginThrottle, input: 
     const lockedUntil = locks ? new Date(now.getTime() + config.loginLockMinutes * 60_000).toISOString() : null;
     await runAudited(platform, by, async (trx) => {
       await recordLoginFailure(trx, user.id, locks ? 0 : failures, lockedUntil);
-      return { result: null, audit: { action: 'auth.login_failed', objectType: 'user', objectId: user.id, summary: { failures, locked: locks } } };
+      return {
+        result: null,
+        audit: { action: 'auth.login_failed', objectType: 'user', objectId: user.id, summary: { failures, locked: locks } },
+      };
     });
     throw invalidCredentials();
   }
@@ -54,7 +57,13 @@ export async function login(platform: Platform, throttle: LoginThrottle, input: 
   const token = newToken();
   const expiresAt = new Date(now.getTime() + config.sessionTtlHours * 3_600_000).toISOString();
   // Audited as the user who just proved who they are; scope plays no part in an audit record.
-  const self = { type: 'user' as const, id: user.id, label: user.username, role: user.role, scope: { kind: 'microgrids' as const, codes: [] } };
+  const self = {
+    type: 'user' as const,
+    id: user.id,
+    label: user.username,
+    role: user.role,
+    scope: { kind: 'microgrids' as const, codes: [] },
+  };
   await runAudited(platform, { actor: self, requestId: input.requestId }, async (trx) => {
     if (user.failed_logins > 0 || user.locked_until) await clearLoginFailures(trx, user.id);
     await insertSession(trx, { token_hash: sha256(token), user_id: user.id, created_at: now.toISOString(), expires_at: expiresAt });

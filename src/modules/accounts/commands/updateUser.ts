@@ -36,7 +36,8 @@ export async function updateUser(platform: Platform, by: By, id: string, input: 
   const changes: Partial<UserRow> = { role, scope_code: scopeCode, updated_at: at };
   if (input.displayName !== undefined) changes.display_name = input.displayName;
   if (input.disabled !== undefined) changes.disabled = input.disabled ? 1 : 0;
-  const accessChanged = role !== user.role || scopeCode !== user.scope_code || String(microgrids) !== String(before.microgrids) || input.disabled === true;
+  const accessChanged =
+    role !== user.role || scopeCode !== user.scope_code || String(microgrids) !== String(before.microgrids) || input.disabled === true;
 
   return runAudited(platform, by, async (trx) => {
     if (!(await updateUserRow(trx, id, input.version, changes))) throw staleVersion(user.version);
@@ -46,6 +47,9 @@ export async function updateUser(platform: Platform, by: By, id: string, input: 
       before: { role: user.role, scopeCode: user.scope_code, microgrids: before.microgrids, disabled: user.disabled === 1 },
       after: { ...after, disabled: (changes.disabled ?? user.disabled) === 1 },
     };
-    return { result: { ...user, ...changes, version: input.version + 1 }, audit: { action: 'user.update', objectType: 'user', objectId: id, summary } };
+    return {
+      result: { ...user, ...changes, version: input.version + 1 },
+      audit: { action: 'user.update', objectType: 'user', objectId: id, summary },
+    };
   });
 }

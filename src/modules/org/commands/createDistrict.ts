@@ -15,6 +15,9 @@ export async function createDistrict(platform: Platform, by: By, code: string, n
     const at = platform.clock.now().toISOString();
     const district: OrgUnit = { code, parent_code: null, name, level: 'district', created_at: at, updated_at: at, version: 1 };
     await insertUnit(trx, district);
-    return { result: district, audit: { action: 'org.create', objectType: 'org_unit', objectId: code, summary: { after: { name, level: 'district' } } } };
+    return {
+      result: district,
+      audit: { action: 'org.create', objectType: 'org_unit', objectId: code, summary: { after: { name, level: 'district' } } },
+    };
   });
 }

@@ -35,9 +35,20 @@ export async function createUnit(platform: Platform, by: By, input: CreateUnitIn
         throw unprocessable('org.bad_parent', `A ${level} cannot sit under a ${parent.level}.`);
       }
       const at = platform.clock.now().toISOString();
-      const unit: OrgUnit = { code: input.code, parent_code: parent.code, name: input.name, level, created_at: at, updated_at: at, version: 1 };
+      const unit: OrgUnit = {
+        code: input.code,
+        parent_code: parent.code,
+        name: input.name,
+        level,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      };
       await insertUnit(trx, unit);
-      return { result: unit, audit: { action: 'org.create', objectType: 'org_unit', objectId: unit.code, summary: { after: { name: unit.name, level } } } };
+      return {
+        result: unit,
+        audit: { action: 'org.create', objectType: 'org_unit', objectId: unit.code, summary: { after: { name: unit.name, level } } },
+      };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict('org.code_taken', `Code ${input.code} is already used.`);
