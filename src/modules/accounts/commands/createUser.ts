@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../../../platform/db/dialect.ts';
 import { conflict } from '../../../platform/http/errors.ts';
 import { insertUser, setWorkerMicrogrids, type UserRow } from '../accounts.repository.ts';
 import { hashPassword } from '../accounts.secrets.ts';
-import { checkPasswordStrength, checkScopeFitsRole } from '../accounts.validation.ts';
+import { checkPasswordStrength, checkScopeFitsRole, requireScope } from '../accounts.validation.ts';
 
 export interface CreateUserInput {
   username: string;
@@ -20,6 +20,7 @@ export interface CreateUserInput {
 
 /** Creates a staff account inside the creator's scope, with a role the creator may grant. */
 export async function createUser(platform: Platform, by: By, input: CreateUserInput): Promise<UserRow> {
+  requireScope(input.role, input.scopeCode, input.microgrids);
   authorize(by.actor, 'user.create', { role: input.role, scopeCode: input.scopeCode, microgrids: input.microgrids });
   checkPasswordStrength(input.password);
   await checkScopeFitsRole(platform.database.db, input.role, input.scopeCode, input.microgrids);

@@ -5,7 +5,7 @@ import type { Platform } from '../../../platform/context.ts';
 import { staleVersion } from '../../../platform/http/errors.ts';
 import { deleteUserSessions, setWorkerMicrogrids, updateUserRow, type UserRow } from '../accounts.repository.ts';
 import { getVisibleUser } from '../accounts.subjects.ts';
-import { checkScopeFitsRole } from '../accounts.validation.ts';
+import { checkScopeFitsRole, requireScope } from '../accounts.validation.ts';
 
 export interface UpdateUserInput {
   version: number;
@@ -29,6 +29,7 @@ export async function updateUser(platform: Platform, by: By, id: string, input: 
   const scopeCode = role === 'microgrid_worker' ? null : input.scopeCode === undefined ? user.scope_code : input.scopeCode;
   const microgrids = role === 'microgrid_worker' ? (input.microgrids ?? before.microgrids) : [];
   const after = { role, scopeCode, microgrids };
+  requireScope(role, scopeCode, microgrids);
   authorize(by.actor, 'user.update', after);
   await checkScopeFitsRole(db, role, scopeCode, microgrids);
 
