@@ -31,7 +31,12 @@ describe.each(DATABASES)('accounts and API keys on %s', (kind) => {
   it('a subdistrict admin creates a community admin inside their subdistrict, who can then sign in', async () => {
     const created = await subdistrict('POST', '/api/users', staff('liu-community', 'community_admin', world.codes.homeCommunity));
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ username: 'liu-community', role: 'community_admin', scopeCode: world.codes.homeCommunity, version: 1 });
+    expect(created.json()).toMatchObject({
+      username: 'liu-community',
+      role: 'community_admin',
+      scopeCode: world.codes.homeCommunity,
+      version: 1,
+    });
     expect(created.body).not.toContain('password');
     await signIn(server, 'liu-community', 'long-enough-1');
   });
@@ -53,8 +58,12 @@ describe.each(DATABASES)('accounts and API keys on %s', (kind) => {
 
   it('department staff must be scoped to a department, office roles to an area', async () => {
     expect((await admin('POST', '/api/users', staff('dept-1', 'department_staff', world.codes.department))).statusCode).toBe(201);
-    expect((await admin('POST', '/api/users', staff('dept-2', 'department_staff', world.codes.home))).json().error.code).toBe('user.bad_scope');
-    expect((await admin('POST', '/api/users', staff('grid-1', 'grid_staff', world.codes.department))).json().error.code).toBe('user.bad_scope');
+    expect((await admin('POST', '/api/users', staff('dept-2', 'department_staff', world.codes.home))).json().error.code).toBe(
+      'user.bad_scope',
+    );
+    expect((await admin('POST', '/api/users', staff('grid-1', 'grid_staff', world.codes.department))).json().error.code).toBe(
+      'user.bad_scope',
+    );
   });
 
   it('usernames are unique and passwords have a minimum length', async () => {
@@ -95,12 +104,18 @@ describe.each(DATABASES)('accounts and API keys on %s', (kind) => {
     await admin('POST', '/api/users', staff('self-changer', 'grid_staff', world.codes.homeGrid));
     const me = as(server, await signIn(server, 'self-changer', 'long-enough-1'));
     expect((await me('POST', '/api/auth/password', { currentPassword: 'wrong', newPassword: 'another-pass-1' })).statusCode).toBe(422);
-    expect((await me('POST', '/api/auth/password', { currentPassword: 'long-enough-1', newPassword: 'another-pass-1' })).statusCode).toBe(204);
+    expect((await me('POST', '/api/auth/password', { currentPassword: 'long-enough-1', newPassword: 'another-pass-1' })).statusCode).toBe(
+      204,
+    );
     await signIn(server, 'self-changer', 'another-pass-1');
   });
 
   it('an API key authenticates until it is revoked, and is stored only as a hash', async () => {
-    const created = await subdistrict('POST', '/api/apikeys', { name: '门磁网关', purpose: 'device', scopeCode: world.codes.homeCommunity });
+    const created = await subdistrict('POST', '/api/apikeys', {
+      name: '门磁网关',
+      purpose: 'device',
+      scopeCode: world.codes.homeCommunity,
+    });
     expect(created.statusCode).toBe(201);
     const { key, id } = created.json();
     expect(key).toMatch(/^wgk_[A-Za-z0-9_-]{40,}$/);
@@ -119,7 +134,12 @@ describe.each(DATABASES)('accounts and API keys on %s', (kind) => {
     await community('POST', '/api/users', staff('nope', 'district_admin', world.codes.district));
     expect(await countRows(server, 'audit_record')).toBe(before);
     await community('POST', '/api/users', staff('yes-grid', 'grid_staff', world.codes.homeGrid));
-    const last = await server.platform.database.db.selectFrom('audit_record').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const last = await server.platform.database.db
+      .selectFrom('audit_record')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(last).toMatchObject({ action: 'user.create', actor_label: `user:${world.users.homeCommunity.username}` });
     expect(last.request_id).toBeTruthy();
     expect(last.summary).not.toContain('long-enough-1');

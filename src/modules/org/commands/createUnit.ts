@@ -21,14 +21,12 @@ export async function createUnit(platform: Platform, by: By, input: CreateUnitIn
   if (!level) {
     throw unprocessable('org.bad_code', `Code ${input.code} has no level: area codes have ${rules.widths.join('/')} digits.`);
   }
+  if (level === 'district') throw unprocessable('org.district_by_init', 'A district is created with `wangge init`.');
   const parentCode = impliedParentCode(rules, input.code);
   authorize(by.actor, 'org.create', { code: input.code, level });
   try {
     return await runAudited(platform, by, async (trx) => {
       const parent = parentCode ? await findUnit(trx, parentCode) : undefined;
-      if (level === 'district' && parentCode === null) {
-        throw unprocessable('org.district_by_init', 'A district is created with `wangge init`.');
-      }
       if (!parent) throw unprocessable('org.parent_missing', `The parent unit ${parentCode} does not exist.`, { parentCode });
       const expected = level === 'department' ? 'district' : null;
       if (expected ? parent.level !== expected : childLevel(parent.level) !== level) {
