@@ -95,7 +95,7 @@ export function accountsRoutes(app: ApiApp, platform: Platform): void {
           id: actor.id,
           username: user?.username ?? actor.label,
           displayName: user?.display_name ?? actor.label,
-          role: user?.role ?? 'district_admin',
+          role: actor.role,
         },
         scope: actor.scope,
         ...(cookie && !request.headers.authorization ? { csrfToken: csrfTokenFor(platform.secrets.sessionSecret, cookie) } : {}),

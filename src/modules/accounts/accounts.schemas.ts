@@ -34,13 +34,24 @@ export const userView = z.object({
 });
 
 export const meView = z.object({
-  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role }),
+  /** `role` is a staff role, or for an API key its purpose (integration, device, open311). */
+  user: z.object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.union([role, z.enum(['integration', 'device', 'open311'])]),
+  }),
   scope: scopeView,
   /** Present for cookie sessions: echo it as X-CSRF-Token on unsafe requests. */
   csrfToken: z.string().optional(),
 });
 
-export const loginView = z.object({ token: z.string(), csrfToken: z.string(), expiresAt: z.string(), user: meView.shape.user });
+export const loginView = z.object({
+  token: z.string(),
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role }),
+});
 
 export const userIdParams = z.strictObject({ id: z.string().min(1).max(64) });
 

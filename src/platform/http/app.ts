@@ -72,11 +72,11 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
 
   const authenticator = modules.find((m) => m.authenticate)?.authenticate;
   app.addHook('onRequest', async (request) => {
-    if (request.is404) return;
+    // Public routes (health, sign-in, docs, the web app's files) never look at credentials.
+    if (request.is404 || (request.routeOptions.config.access ?? 'signed-in') === 'public') return;
     const authentication = authenticator ? await authenticator(platform, request) : null;
-    if (authentication) request.actor = authentication.actor;
-    if ((request.routeOptions.config.access ?? 'signed-in') === 'public') return;
     if (!authentication) throw unauthenticated();
+    request.actor = authentication.actor;
     checkCsrf(request, authentication);
   });
 
