@@ -39,10 +39,10 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const platform = openPlatform(config, options);
-  let migrated = false;
+  let started = false;
   let initialised = false;
   const readiness: Readiness = {
-    migrated: () => migrated,
+    started: () => started,
     initialised: async () => (initialised ||= (await installedDistrict(platform.database.db)) !== undefined),
   };
   const app = await buildApp({ platform, modules, readiness, webDir: options.webDir ?? DEFAULT_WEB_DIR });
@@ -50,8 +50,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   try {
     await migrateToLatest(platform);
-    migrated = true;
     const first = await loadDemoOnFirstStart(platform);
+    // Ready only now: a client that waits for health must find the demo accounts in place.
+    started = true;
     if (first.loaded) announceDemo(platform);
     else if (!(await readiness.initialised())) platform.log.warn(`no district yet (${first.reason}); /api/health answers 503 until then`);
   } catch (error) {

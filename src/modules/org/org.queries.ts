@@ -26,7 +26,10 @@ export async function getVisibleUnit(db: Db, actor: Actor, code: string): Promis
 export async function scopeTree(db: Db, actor: Actor): Promise<OrgNodeView[]> {
   const topUnits = await scopeRoots(db, actor);
   return Promise.all(
-    topUnits.map(async (unit) => ({ ...presentUnit(unit), hasChildren: true, children: await childNodes(db, unit.code) })),
+    topUnits.map(async (unit) => {
+      const children = await childNodes(db, unit.code);
+      return { ...presentUnit(unit), hasChildren: children.length > 0, children };
+    }),
   );
 }
 

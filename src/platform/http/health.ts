@@ -8,7 +8,8 @@ import { VERSION } from '../version.ts';
  * start, or by `wangge init`). Composed in server.ts from the modules that know.
  */
 export interface Readiness {
-  migrated(): boolean;
+  /** Migrated and past the first-start work (the demo, when it loads). */
+  started(): boolean;
   initialised(): Promise<boolean>;
 }
 
@@ -25,7 +26,7 @@ export function registerHealth(app: ApiApp, platform: Platform, readiness: Readi
       config: { access: 'public' },
       schema: {
         tags: ['platform'],
-        summary: '200 only once migrated, initialised and the database answers',
+        summary: '200 only once migrated, set up (demo or `wangge init`) and the database answers',
         response: { 200: healthBody, 503: healthBody },
       },
     },
@@ -33,7 +34,7 @@ export function registerHealth(app: ApiApp, platform: Platform, readiness: Readi
       const db = platform.database.kind;
       const answer = (status: z.infer<typeof healthBody>['status']) =>
         reply.code(status === 'ok' ? 200 : 503).send({ status, db, version: VERSION });
-      if (!readiness.migrated()) return answer('starting');
+      if (!readiness.started()) return answer('starting');
       try {
         await platform.database.ping();
         return answer((await readiness.initialised()) ? 'ok' : 'uninitialised');
