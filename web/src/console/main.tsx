@@ -1,0 +1,39 @@
+import '../shared/base.css';
+import '../i18n/index.ts';
+import { Spin } from 'antd';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { AuthProvider } from '../shared/auth.tsx';
+import { RequireAuth } from '../shared/RequireAuth.tsx';
+import { AntdProvider } from './AntdProvider.tsx';
+import { MainLayout } from './layout/MainLayout.tsx';
+import { ForbiddenPage } from './pages/ForbiddenPage.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AntdProvider>
+      <AuthProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              element={
+                <RequireAuth loading={<Spin fullscreen />}>
+                  <MainLayout />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<HomePage />} />
+              <Route path="403" element={<ForbiddenPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
+      </AuthProvider>
+    </AntdProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,45 @@
+import i18n from 'i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
+import { ApiError } from '../shared/api.ts';
+import en from './en.json';
+import zhCN from './zh-CN.json';
+
+/** zh-CN first and default; the choice is kept in localStorage, shared by the console and /m. */
+export const LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const STORAGE_KEY = 'wangge.language';
+
+function storedLanguage(): Language {
+  const saved = localStorage.getItem(STORAGE_KEY);
+  return LANGUAGES.find((language) => language === saved) ?? 'zh-CN';
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  lng: storedLanguage(),
+  fallbackLng: 'zh-CN',
+  initAsync: false,
+  interpolation: { escapeValue: false },
+});
+document.documentElement.lang = i18n.language;
+
+i18n.on('languageChanged', (language) => {
+  localStorage.setItem(STORAGE_KEY, language);
+  document.documentElement.lang = language;
+});
+
+/** The language on screen and how to change it; components using it re-render on a change. */
+export function useLanguage(): [Language, (language: Language) => void] {
+  const { i18n: instance } = useTranslation();
+  const language = instance.language === 'en' ? 'en' : 'zh-CN';
+  return [language, (next) => void instance.changeLanguage(next)];
+}
+
+/** The user-facing text for a failure: API error codes map to `errors.<code>`, anything else to a generic line. */
+export function errorMessage(error: unknown): string {
+  const key = error instanceof ApiError ? `errors.${error.code}` : '';
+  return key && i18n.exists(key) ? i18n.t(key) : i18n.t('errors.generic');
+}
+
+export default i18n;
