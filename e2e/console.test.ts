@@ -21,7 +21,8 @@ if (!runs) console.warn('SKIPPED browser suite: /usr/bin/chromium missing');
 const repo = fileURLToPath(new URL('..', import.meta.url));
 // The README's screenshot is refreshed only on request (WANGGE_SCREENSHOT=1 npx vitest run e2e), so a
 // test run never rewrites a tracked file.
-const SCREENSHOT = process.env.WANGGE_SCREENSHOT === '1' ? join(repo, 'docs', 'screenshot-console.png') : join(tmpdir(), 'wangge-console.png');
+const SCREENSHOT =
+  process.env.WANGGE_SCREENSHOT === '1' ? join(repo, 'docs', 'screenshot-console.png') : join(tmpdir(), 'wangge-console.png');
 
 describe.skipIf(!runs)('web shell in Chromium', () => {
   let dataDir: string;
