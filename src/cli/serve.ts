@@ -32,10 +32,13 @@ export function registerServeCommands(program: Command): void {
     .description('bring the database schema up to date')
     .action(
       action(async () => {
-        await withPlatform(async (platform) => {
-          const applied = await migrateToLatest(platform);
-          process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
-        });
+        await withPlatform(
+          async (platform) => {
+            const applied = await migrateToLatest(platform);
+            process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+          },
+          { migrate: false },
+        );
       }),
     );
 }

@@ -46,7 +46,8 @@ export type VerifyResult =
 export async function verifyAuditChain(database: Database, auditKey: string): Promise<VerifyResult> {
   const seals = await database.db.selectFrom('audit_seal').selectAll().orderBy('seq').execute();
   const sealsByUpto = new Map<number, typeof seals>();
-  for (const seal of seals) {
+  for (const [i, seal] of seals.entries()) {
+    if (seal.seq !== i + 1) return fail(0, seals.length, `seal ${i + 1} is missing`, 'seal', i + 1);
     if (!safeEqualHex(seal.hmac, sealMac(auditKey, seal.upto_seq, seal.head_hash))) {
       return fail(0, seals.length, `seal ${seal.seq} does not match AUDIT_KEY (forged or altered seal)`, 'seal', seal.seq);
     }

@@ -72,6 +72,9 @@ function openPostgres(options: DatabaseOptions): Database {
   // An idle client losing its server emits here; without a listener the process would crash
   // instead of answering 503 until the database returns.
   pool.on('error', (error) => options.log?.warn({ err: error.message }, 'postgres client lost'));
+  // pg-pool listens only while a client is idle; a client that loses its server in the middle of a
+  // query would otherwise emit an unhandled 'error' and bring the process down.
+  pool.on('connect', (client) => client.on('error', (error) => options.log?.warn({ err: error.message }, 'postgres connection lost')));
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

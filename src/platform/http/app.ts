@@ -67,6 +67,11 @@ export async function buildApp(options: AppOptions): Promise<ApiApp> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Once shutdown has begun, answers close their connection: a kept-alive client would otherwise
+  // hold app.close() open until its idle timeout (72 s), past a supervisor's kill deadline.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!fastify.server.listening) reply.header('connection', 'close');
+  });
   await app.register(fastifyCookie);
   await registerDocs(app);
 
