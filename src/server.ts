@@ -53,7 +53,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     const first = await loadDemoOnFirstStart(platform);
     // Ready only now: a client that waits for health must find the demo accounts in place.
     started = true;
-    if (first.loaded) announceDemo(platform);
+    if (first.loaded) announceDemo(platform, address);
     else if (!(await readiness.initialised())) platform.log.warn(`no district yet (${first.reason}); /api/health answers 503 until then`);
   } catch (error) {
     await app.close();
@@ -89,11 +89,11 @@ async function shutdown(app: ApiApp, platform: Platform, scheduler: Scheduler | 
   await platform.database.close();
 }
 
-function announceDemo(platform: Platform): void {
+function announceDemo(platform: Platform, address: string): void {
   const lines = [
     '',
     '  网格 Wangge: demo district 马村区 (410804) loaded into the embedded database.',
-    `  Sign in at ${platform.config.publicUrl ?? `http://localhost:${platform.config.port}`} as admin / ${platform.config.demoPassword}`,
+    `  Sign in at ${platform.config.publicUrl ?? address.replace('0.0.0.0', 'localhost')} as admin / ${platform.config.demoPassword}`,
     '  (evaluation only: set WANGGE_DEMO=0 and run `wangge init` for a real district)',
     '',
   ];
