@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.ts';
-import { migrateToLatest } from '../platform/open.ts';
+import { migrateToLatest } from '../schema.ts';
 import { startServer } from '../server.ts';
 import { action } from './io.ts';
 import { withPlatform } from './withPlatform.ts';

@@ -2,7 +2,8 @@ import { loadConfig } from '../platform/config.ts';
 import type { Platform } from '../platform/context.ts';
 import { createLog } from '../platform/log.ts';
 import { registerPolicies } from '../platform/authz/policy.ts';
-import { migrateToLatest, openPlatform } from '../platform/open.ts';
+import { openPlatform } from '../platform/open.ts';
+import { migrateToLatest } from '../schema.ts';
 import { modules } from '../modules/index.ts';
 
 /**

@@ -1,9 +1,7 @@
-import { migrations } from '../../migrations/index.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Platform } from './context.ts';
 import { openDatabase } from './db/database.ts';
-import { migrate } from './db/migrator.ts';
 import { createLog, type Log } from './log.ts';
 import { resolveSecrets } from './secrets.ts';
 
@@ -22,9 +20,4 @@ export function openPlatform(config: Config, options: OpenOptions = {}): Platfor
     log,
     clock: options.clock ?? systemClock,
   };
-}
-
-/** Brings the schema up to date; safe to call from several instances at once. */
-export function migrateToLatest(platform: Platform): Promise<string[]> {
-  return migrate(platform.database, migrations);
 }

@@ -5,7 +5,8 @@ import { sealAuditChain, sealMac, verifyAuditChain } from '../../../src/platform
 import { registerPolicies } from '../../../src/platform/authz/policy.ts';
 import { loadConfig } from '../../../src/platform/config.ts';
 import type { Platform } from '../../../src/platform/context.ts';
-import { migrateToLatest, openPlatform } from '../../../src/platform/open.ts';
+import { openPlatform } from '../../../src/platform/open.ts';
+import { migrateToLatest } from '../../../src/schema.ts';
 import { DATABASES, scratch, type Scratch } from '../../support/databases.ts';
 import { makeUnit, makeWorld, type World } from '../../support/factories.ts';
 import { runCli } from '../../support/cli.ts';

@@ -5,7 +5,8 @@ import { loadConfig } from '../../../src/platform/config.ts';
 import type { Platform } from '../../../src/platform/context.ts';
 import type { AnyDb } from '../../../src/platform/db/dialect.ts';
 import { migrate, pendingMigrations } from '../../../src/platform/db/migrator.ts';
-import { migrateToLatest, openPlatform } from '../../../src/platform/open.ts';
+import { openPlatform } from '../../../src/platform/open.ts';
+import { migrateToLatest } from '../../../src/schema.ts';
 import { DATABASES, scratch, type Scratch } from '../../support/databases.ts';
 
 const SPINE_TABLES = ['api_key', 'app_user', 'audit_record', 'audit_seal', 'org_unit', 'schema_migrations', 'session', 'user_microgrid'];

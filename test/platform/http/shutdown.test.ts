@@ -6,7 +6,8 @@ import { loadConfig } from '../../../src/platform/config.ts';
 import type { Platform } from '../../../src/platform/context.ts';
 import { buildApp } from '../../../src/platform/http/app.ts';
 import type { ApiApp, ModuleManifest } from '../../../src/platform/module.ts';
-import { migrateToLatest, openPlatform } from '../../../src/platform/open.ts';
+import { openPlatform } from '../../../src/platform/open.ts';
+import { migrateToLatest } from '../../../src/schema.ts';
 import { DATABASES, scratch, type Scratch } from '../../support/databases.ts';
 import { makeWorld } from '../../support/factories.ts';
 
