@@ -1,37 +1,16 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router-dom';
+import { Navigate } from 'react-router-dom';
 import { errorMessage } from '../../i18n/index.ts';
-import { useAuth } from '../../shared/auth.tsx';
+import { useSignIn, type Credentials } from '../../shared/useSignIn.ts';
 import { LanguageSwitch } from '../LanguageSwitch.tsx';
-
-interface Credentials {
-  username: string;
-  password: string;
-}
 
 export function LoginPage() {
   const { t } = useTranslation();
-  const { me, login } = useAuth();
-  const location = useLocation();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { signedIn, redirectTo, error, busy, submit } = useSignIn();
 
-  if (me) return <Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />;
-
-  async function submit({ username, password }: Credentials) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await login(username, password);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  if (signedIn) return <Navigate to={redirectTo} replace />;
 
   return (
     <Flex vertical align="center" justify="center" gap={16} style={{ minHeight: '100vh', background: '#f0f2f5' }}>

@@ -1,35 +1,14 @@
 import { Button, Form, Input } from 'antd-mobile';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router-dom';
+import { Navigate } from 'react-router-dom';
 import { errorMessage } from '../../i18n/index.ts';
-import { useAuth } from '../../shared/auth.tsx';
-
-interface Credentials {
-  username: string;
-  password: string;
-}
+import { useSignIn } from '../../shared/useSignIn.ts';
 
 export function LoginPage() {
   const { t } = useTranslation();
-  const { me, login } = useAuth();
-  const location = useLocation();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { signedIn, redirectTo, error, busy, submit } = useSignIn();
 
-  if (me) return <Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />;
-
-  async function submit({ username, password }: Credentials) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await login(username, password);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+  if (signedIn) return <Navigate to={redirectTo} replace />;
 
   return (
     <div style={{ padding: '15vh 16px 0' }}>
