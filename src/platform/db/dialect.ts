@@ -82,3 +82,29 @@ export function escapeLike(text: string): string {
 }
 
 export type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Makes a table append-only in the database itself: UPDATE and DELETE fail whoever issues them, so
+ * no code path (or slip at a SQL prompt) can change history. Someone who drops the triggers can, and
+ * that is what the audit chain's hashes and seals are for.
+ */
+export async function makeAppendOnly(db: AnyDb, kind: DbKind, table: string): Promise<void> {
+  const message = `${table} is append-only`;
+  if (kind === 'postgres') {
+    await sql
+      .raw(
+        `create or replace function ${table}_append_only() returns trigger language plpgsql as $$ ` +
+          `begin raise exception '${message}' using errcode = 'restrict_violation'; end $$`,
+      )
+      .execute(db);
+    await sql
+      .raw(`create trigger ${table}_append_only before update or delete on ${table} for each row execute function ${table}_append_only()`)
+      .execute(db);
+    return;
+  }
+  for (const operation of ['update', 'delete']) {
+    await sql
+      .raw(`create trigger ${table}_no_${operation} before ${operation} on ${table} begin select raise(abort, '${message}'); end`)
+      .execute(db);
+  }
+}

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database, DbKind } from './database.ts';
 import { lockForTransaction, type AnyDb } from './dialect.ts';
 
-/** One schema change. `up` runs inside a transaction on both databases. */
+/** One schema change. `up` runs inside a transaction on both databases; `kind` is for dialect helpers. */
 export interface Migration {
   name: string;
-  up(db: AnyDb): Promise<void>;
+  up(db: AnyDb, kind: DbKind): Promise<void>;
 }
 
 /**
@@ -22,7 +22,7 @@ export async function migrate(database: Database, migrations: Migration[]): Prom
       const anyTrx = trx as unknown as AnyDb;
       const done = await anyTrx.selectFrom('schema_migrations').select('name').where('name', '=', migration.name).executeTakeFirst();
       if (done) return false;
-      await migration.up(anyTrx);
+      await migration.up(anyTrx, database.kind);
       await anyTrx.insertInto('schema_migrations').values({ name: migration.name, applied_at: new Date().toISOString() }).execute();
       return true;
     });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { modules } from '../../../src/modules/index.ts';
 import { hashRecord } from '../../../src/platform/audit/audit.record.ts';
@@ -22,7 +23,20 @@ async function openMigrated(env: Record<string, string>): Promise<Platform> {
   return platform;
 }
 
-/** What someone with write access to the database but without AUDIT_KEY can do. */
+/**
+ * What someone with write access to the database but without AUDIT_KEY can do: first drop the
+ * triggers that keep the audit tables append-only, then change history.
+ */
+async function liftAppendOnlyGuard(platform: Platform): Promise<void> {
+  const statements =
+    platform.database.kind === 'postgres'
+      ? ['drop trigger audit_record_append_only on audit_record', 'drop trigger audit_seal_append_only on audit_seal']
+      : ['audit_record_no_update', 'audit_record_no_delete', 'audit_seal_no_update', 'audit_seal_no_delete'].map(
+          (t) => `drop trigger ${t}`,
+        );
+  for (const statement of statements) await sql.raw(statement).execute(platform.database.db);
+}
+
 const tamper = (platform: Platform) => {
   const { db } = platform.database;
   const record = (seq: number) => db.selectFrom('audit_record').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow();
@@ -83,80 +97,94 @@ describe.each(DATABASES)('the audit chain on %s', (kind) => {
     platform = await openMigrated(space.env);
     world = await makeWorld(platform);
   });
-  afterEach(async () => {
-    await platform?.database.close();
-    await space?.dispose();
-  });
 
-  it('is intact after audited changes, sealed or not', async () => {
-    const records = await recordCount(platform);
-    expect(records).toBeGreaterThan(10);
-    expect(await verify()).toEqual({ ok: true, records, seals: 0, unsealedTail: records });
-
-    expect(await seal()).toBe(records);
-    expect(await seal()).toBeNull(); // nothing new since
-    await makeUnit(platform, `${world.codes.homeCommunity}002`);
-    await makeUnit(platform, `${world.codes.homeCommunity}003`);
-
-    expect(await verify()).toEqual({ ok: true, records: records + 2, seals: 1, unsealedTail: 2 });
-    expect(await seal()).toBe(records + 2);
-    expect(await verify()).toEqual({ ok: true, records: records + 2, seals: 2, unsealedTail: 0 });
-  });
-
-  it('names a record whose summary was edited in SQL', async () => {
+  it('the database itself refuses to change or remove an audit record or seal', async () => {
     await seal();
-    const victim = await tamper(platform).record(5);
-    await tamper(platform).editSummary(5, victim.summary.replace('}', ',"note":"edited"}'));
-
-    expect(await verify()).toMatchObject({ ok: false, place: { kind: 'record', seq: 5 }, problem: expect.stringContaining('record 5') });
+    const { db } = platform.database;
+    await expect(db.updateTable('audit_record').set({ summary: '{}' }).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit_record').where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit_seal').execute()).rejects.toThrow(/append-only/);
+    expect(await verify()).toMatchObject({ ok: true });
   });
 
-  it('names the seal when the chain after record k is rewritten and re-hashed without AUDIT_KEY', async () => {
-    const sealedUpTo = (await seal())!;
-    await makeUnit(platform, `${world.codes.homeCommunity}002`); // an unsealed tail, rewritten too
-    await tamper(platform).rewriteChainFrom(4, '{"after":{"name":"从未发生"}}');
+  describe('once the append-only triggers are dropped', () => {
+    beforeEach(() => liftAppendOnlyGuard(platform));
 
-    const result = await verify();
-    expect(result).toMatchObject({ ok: false, place: { kind: 'seal', seq: 1 } });
-    expect(result.ok === false && result.problem).toContain(`covers records up to ${sealedUpTo}`);
-  });
-
-  it('names a seal forged with another key', async () => {
-    await seal();
-    await tamper(platform).rewriteChainFrom(4, '{"after":{"name":"从未发生"}}');
-    await platform.database.db.deleteFrom('audit_seal').execute();
-    await seal(); // a seal over the rewritten head, re-done below under a key that is not AUDIT_KEY
-    const sealSeq = (await platform.database.db.selectFrom('audit_seal').select('seq').executeTakeFirstOrThrow()).seq as number;
-    await tamper(platform).forgeSeal(sealSeq, 'a-guessed-key-that-is-not-the-audit-key-0123');
-
-    expect(await verify()).toMatchObject({
-      ok: false,
-      place: { kind: 'seal', seq: sealSeq },
-      problem: expect.stringContaining('AUDIT_KEY'),
+    afterEach(async () => {
+      await platform?.database.close();
+      await space?.dispose();
     });
-  });
 
-  it('names a record deleted from the middle', async () => {
-    await seal();
-    await tamper(platform).deleteRecord(6);
+    it('is intact after audited changes, sealed or not', async () => {
+      const records = await recordCount(platform);
+      expect(records).toBeGreaterThan(10);
+      expect(await verify()).toEqual({ ok: true, records, seals: 0, unsealedTail: records });
 
-    expect(await verify()).toMatchObject({ ok: false, place: { kind: 'record', seq: 6 }, problem: 'record 6 is missing' });
-  });
+      expect(await seal()).toBe(records);
+      expect(await seal()).toBeNull(); // nothing new since
+      await makeUnit(platform, `${world.codes.homeCommunity}002`);
+      await makeUnit(platform, `${world.codes.homeCommunity}003`);
 
-  it('names a seal deleted from the middle of the seal sequence', async () => {
-    await seal();
-    await makeUnit(platform, `${world.codes.homeCommunity}002`);
-    await seal();
-    await platform.database.db.deleteFrom('audit_seal').where('seq', '=', 1).execute();
+      expect(await verify()).toEqual({ ok: true, records: records + 2, seals: 1, unsealedTail: 2 });
+      expect(await seal()).toBe(records + 2);
+      expect(await verify()).toEqual({ ok: true, records: records + 2, seals: 2, unsealedTail: 0 });
+    });
 
-    expect(await verify()).toMatchObject({ ok: false, place: { kind: 'seal', seq: 1 }, problem: 'seal 1 is missing' });
-  });
+    it('names a record whose summary was edited in SQL', async () => {
+      await seal();
+      const victim = await tamper(platform).record(5);
+      await tamper(platform).editSummary(5, victim.summary.replace('}', ',"note":"edited"}'));
 
-  it('names a sealed record deleted from the end', async () => {
-    const head = (await seal())!;
-    await tamper(platform).deleteRecord(head);
+      expect(await verify()).toMatchObject({ ok: false, place: { kind: 'record', seq: 5 }, problem: expect.stringContaining('record 5') });
+    });
 
-    expect(await verify()).toMatchObject({ ok: false, place: { kind: 'seal', seq: 1 } });
+    it('names the seal when the chain after record k is rewritten and re-hashed without AUDIT_KEY', async () => {
+      const sealedUpTo = (await seal())!;
+      await makeUnit(platform, `${world.codes.homeCommunity}002`); // an unsealed tail, rewritten too
+      await tamper(platform).rewriteChainFrom(4, '{"after":{"name":"从未发生"}}');
+
+      const result = await verify();
+      expect(result).toMatchObject({ ok: false, place: { kind: 'seal', seq: 1 } });
+      expect(result.ok === false && result.problem).toContain(`covers records up to ${sealedUpTo}`);
+    });
+
+    it('names a seal forged with another key', async () => {
+      await seal();
+      await tamper(platform).rewriteChainFrom(4, '{"after":{"name":"从未发生"}}');
+      await platform.database.db.deleteFrom('audit_seal').execute();
+      await seal(); // a seal over the rewritten head, re-done below under a key that is not AUDIT_KEY
+      const sealSeq = (await platform.database.db.selectFrom('audit_seal').select('seq').executeTakeFirstOrThrow()).seq as number;
+      await tamper(platform).forgeSeal(sealSeq, 'a-guessed-key-that-is-not-the-audit-key-0123');
+
+      expect(await verify()).toMatchObject({
+        ok: false,
+        place: { kind: 'seal', seq: sealSeq },
+        problem: expect.stringContaining('AUDIT_KEY'),
+      });
+    });
+
+    it('names a record deleted from the middle', async () => {
+      await seal();
+      await tamper(platform).deleteRecord(6);
+
+      expect(await verify()).toMatchObject({ ok: false, place: { kind: 'record', seq: 6 }, problem: 'record 6 is missing' });
+    });
+
+    it('names a seal deleted from the middle of the seal sequence', async () => {
+      await seal();
+      await makeUnit(platform, `${world.codes.homeCommunity}002`);
+      await seal();
+      await platform.database.db.deleteFrom('audit_seal').where('seq', '=', 1).execute();
+
+      expect(await verify()).toMatchObject({ ok: false, place: { kind: 'seal', seq: 1 }, problem: 'seal 1 is missing' });
+    });
+
+    it('names a sealed record deleted from the end', async () => {
+      const head = (await seal())!;
+      await tamper(platform).deleteRecord(head);
+
+      expect(await verify()).toMatchObject({ ok: false, place: { kind: 'seal', seq: 1 } });
+    });
   });
 });
 
@@ -169,6 +197,7 @@ describe('`wangge audit verify` on an embedded database', () => {
     try {
       await makeWorld(platform);
       await sealAuditChain(platform.database, platform.clock, platform.secrets.auditKey);
+      await liftAppendOnlyGuard(platform);
     } finally {
       await platform.database.close();
     }
