@@ -12,7 +12,7 @@ const POSTGRES_WAY = (file: string) => `This installation uses PostgreSQL; back 
   pg_dump --format=custom --file=${file} "$DATABASE_URL"
   pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" ${file}
 
-Keep DATA_DIR/secrets (or your SESSION_SECRET and AUDIT_KEY) with the backup, but apart from it.
+Keep DATA_DIR/secrets (or your SESSION_SECRET, AUDIT_KEY and PII_KEY) with the backup, but apart from it.
 `;
 
 export function registerBackupCommands(program: Command): void {

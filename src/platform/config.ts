@@ -20,6 +20,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  PII_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   AUDIT_SEAL_INTERVAL_SECONDS: positiveInt(300),
   WANGGE_DEMO: flag.default(true),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('wangge-demo'),
@@ -48,6 +49,7 @@ export interface Config {
   /** Unset means "generate once and keep under DATA_DIR/secrets" (see secrets.ts). */
   sessionSecret?: string;
   auditKey?: string;
+  piiKey?: string;
   auditSealIntervalSeconds: number;
   demoAllowed: boolean;
   demoPassword: string;
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sessionSecret: e.SESSION_SECRET,
     auditKey: e.AUDIT_KEY,
+    piiKey: e.PII_KEY,
     auditSealIntervalSeconds: e.AUDIT_SEAL_INTERVAL_SECONDS,
     demoAllowed: e.WANGGE_DEMO,
     demoPassword: e.DEMO_PASSWORD,
