@@ -30,6 +30,7 @@ const envSchema = z.object({
   LOGIN_RATE_PER_IP: positiveInt(30),
   BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
   TRUST_PROXY: flag.default(false),
+  GEOMETRY_TOLERANCE_M2: z.coerce.number().nonnegative().default(1),
   ORG_CODE_WIDTHS: z
     .string()
     .regex(/^\d+(,\d+){4}$/, 'must be five increasing code lengths, e.g. 6,9,12,15,17')
@@ -61,6 +62,8 @@ export interface Config {
   trustProxy: boolean;
   /** Code length of each area level, district first (DOMAIN.md §3). */
   orgCodeWidths: number[];
+  /** Gaps and overlaps between sibling boundaries up to this area (m²) are slivers, not errors. */
+  geometryToleranceSquareMetres: number;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     orgCodeWidths: e.ORG_CODE_WIDTHS,
+    geometryToleranceSquareMetres: e.GEOMETRY_TOLERANCE_M2,
   };
 }
 

@@ -8,6 +8,9 @@ type Executor = Db | Transaction<Tables>;
 
 export type OrgUnit = OrgUnitTable;
 
+/** The geometry columns of a unit that has no boundary yet. */
+export const NO_BOUNDARY = { geometry: null, centroid_lng: null, centroid_lat: null, area_m2: null } as const;
+
 export function findUnit(db: Executor, code: string): Promise<OrgUnit | undefined> {
   return db.selectFrom('org_unit').selectAll().where('code', '=', code).executeTakeFirst();
 }
@@ -58,11 +61,48 @@ export async function countChildren(db: Executor, parentCodes: string[]): Promis
   return new Map(rows.map((row) => [row.parent_code!, Number(row.children)]));
 }
 
-export function findUnitsByCode(db: Executor, codes: string[]): Promise<OrgUnit[]> {
-  if (codes.length === 0) return Promise.resolve([]);
-  return db.selectFrom('org_unit').selectAll().where('code', 'in', codes).orderBy('code').execute();
+export async function findUnitsByCode(db: Executor, codes: string[]): Promise<OrgUnit[]> {
+  const found: OrgUnit[] = [];
+  // In chunks: an import names thousands of codes, beyond the bound-parameter limits.
+  for (let i = 0; i < codes.length; i += 1000) {
+    found.push(
+      ...(await db
+        .selectFrom('org_unit')
+        .selectAll()
+        .where('code', 'in', codes.slice(i, i + 1000))
+        .execute()),
+    );
+  }
+  return found.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 export function listTopUnits(db: Executor): Promise<OrgUnit[]> {
   return db.selectFrom('org_unit').selectAll().where('parent_code', 'is', null).orderBy('code').execute();
+}
+
+/** Inserts many units in a few statements (parents before children, as given). */
+export async function insertUnits(db: Executor, units: OrgUnit[]): Promise<void> {
+  // 500 rows × 11 columns stays under SQLite's and PostgreSQL's bound-parameter limits.
+  for (let i = 0; i < units.length; i += 500)
+    await db
+      .insertInto('org_unit')
+      .values(units.slice(i, i + 500))
+      .execute();
+}
+
+/** Replaces a unit's name and boundary, bumping its version. */
+export async function updateUnitBoundary(db: Executor, unit: OrgUnit): Promise<void> {
+  await db
+    .updateTable('org_unit')
+    .set({
+      name: unit.name,
+      geometry: unit.geometry,
+      centroid_lng: unit.centroid_lng,
+      centroid_lat: unit.centroid_lat,
+      area_m2: unit.area_m2,
+      updated_at: unit.updated_at,
+      version: unit.version,
+    })
+    .where('code', '=', unit.code)
+    .execute();
 }

@@ -7,6 +7,11 @@ export interface OrgUnitTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /** GeoJSON Polygon or MultiPolygon in WGS-84, as text; null until a boundary is drawn or imported. */
+  geometry: string | null;
+  centroid_lng: number | null;
+  centroid_lat: number | null;
+  area_m2: number | null;
 }
 
 export const AREA_LEVELS = ['district', 'subdistrict', 'community', 'grid', 'microgrid'] as const;

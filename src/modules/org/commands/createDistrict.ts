@@ -2,7 +2,7 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { conflict, unprocessable } from '../../../platform/http/errors.ts';
 import { levelOfCode } from '../org.codes.ts';
-import { findDistrict, insertUnit, type OrgUnit } from '../org.repository.ts';
+import { findDistrict, insertUnit, NO_BOUNDARY, type OrgUnit } from '../org.repository.ts';
 
 /** Creates the district, the root of the tree. One per installation (`wangge init`, or the demo). */
 export async function createDistrict(platform: Platform, by: By, code: string, name: string): Promise<OrgUnit> {
@@ -13,7 +13,16 @@ export async function createDistrict(platform: Platform, by: By, code: string, n
     const existing = await findDistrict(trx);
     if (existing) throw conflict('org.district_exists', `This installation already has the district ${existing.code} ${existing.name}.`);
     const at = platform.clock.now().toISOString();
-    const district: OrgUnit = { code, parent_code: null, name, level: 'district', created_at: at, updated_at: at, version: 1 };
+    const district: OrgUnit = {
+      code,
+      parent_code: null,
+      name,
+      level: 'district',
+      created_at: at,
+      updated_at: at,
+      version: 1,
+      ...NO_BOUNDARY,
+    };
     await insertUnit(trx, district);
     return {
       result: district,

@@ -4,7 +4,7 @@ import type { Platform } from '../../../platform/context.ts';
 import { isUniqueViolation } from '../../../platform/db/dialect.ts';
 import { conflict, unprocessable } from '../../../platform/http/errors.ts';
 import { childLevel, impliedParentCode, levelOfCode } from '../org.codes.ts';
-import { findUnit, insertUnit, type OrgUnit } from '../org.repository.ts';
+import { findUnit, insertUnit, NO_BOUNDARY, type OrgUnit } from '../org.repository.ts';
 
 export interface CreateUnitInput {
   code: string;
@@ -41,6 +41,7 @@ export async function createUnit(platform: Platform, by: By, input: CreateUnitIn
         created_at: at,
         updated_at: at,
         version: 1,
+        ...NO_BOUNDARY,
       };
       await insertUnit(trx, unit);
       return {
