@@ -5,6 +5,9 @@ import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import { countChildren, findDistrict, findUnit, findUnitsByCode, listChildren, listTopUnits, type OrgUnit } from './org.repository.ts';
 import type { OrgNodeView, OrgUnitView } from './org.schemas.ts';
+import { toWgs84, type Crs } from './org.crs.ts';
+import type { Position } from './org.geometry.ts';
+import { microgridIndexOf } from './org.spatialIndex.ts';
 
 /** Read side of the org module, for routes and for other modules. */
 
@@ -63,4 +66,30 @@ export async function lookupUnit(db: Db, code: string): Promise<OrgUnitView | un
 export async function installedDistrict(db: Db): Promise<OrgUnitView | undefined> {
   const district = await findDistrict(db);
   return district && presentUnit(district);
+}
+
+export interface Location {
+  /** The point in WGS-84, as stored and drawn. */
+  point: Position;
+  /** The micro-grid and every unit above it, district first. */
+  path: OrgUnitView[];
+}
+
+/**
+ * "Which micro-grid is this point in, and its grid, community, subdistrict?" (DOMAIN.md §3).
+ * GCJ-02 and BD-09 input (Chinese phones and maps) is converted first. Null outside every micro-grid.
+ */
+export async function locatePoint(db: Db, point: Position, crs: Crs): Promise<Location | null> {
+  const wgs84 = toWgs84(point, crs);
+  const code = await microgridIndexOf(db).locate(wgs84);
+  if (!code) return null;
+  const path = await findUnitsByCode(db, ancestorCodes(code));
+  return { point: wgs84, path: path.map(presentUnit) };
+}
+
+/** A code and all its prefixes; since a code is its path, the prefixes that exist are its ancestors. */
+function ancestorCodes(code: string): string[] {
+  const codes: string[] = [];
+  for (let current = code; current.length > 0; current = current.slice(0, -1)) codes.push(current);
+  return codes;
 }

@@ -106,3 +106,23 @@ export async function updateUnitBoundary(db: Executor, unit: OrgUnit): Promise<v
     .where('code', '=', unit.code)
     .execute();
 }
+
+/** Changes whenever a micro-grid is added, removed or redrawn: the locator rebuilds on a new stamp. */
+export async function microgridStamp(db: Executor): Promise<string> {
+  const row = await db
+    .selectFrom('org_unit')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('versions'), eb.fn.max('updated_at').as('latest')])
+    .where('level', '=', 'microgrid')
+    .executeTakeFirstOrThrow();
+  // Every change bumps a version, so the sum moves even when two changes share a millisecond.
+  return `${Number(row.n)}:${Number(row.versions ?? 0)}@${row.latest ?? ''}`;
+}
+
+export function listMicrogridBoundaries(db: Executor): Promise<{ code: string; geometry: string | null }[]> {
+  return db
+    .selectFrom('org_unit')
+    .select(['code', 'geometry'])
+    .where('level', '=', 'microgrid')
+    .where('geometry', 'is not', null)
+    .execute();
+}

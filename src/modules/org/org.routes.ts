@@ -3,8 +3,9 @@ import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { createUnit } from './commands/createUnit.ts';
 import { renameUnit } from './commands/renameUnit.ts';
-import { childrenOf, getVisibleUnit, presentUnit, scopeTree } from './org.queries.ts';
-import { createUnitBody, orgNode, orgUnit, renameUnitBody, unitCodeParams } from './org.schemas.ts';
+import { notFound } from '../../platform/http/errors.ts';
+import { childrenOf, getVisibleUnit, locatePoint, presentUnit, scopeTree } from './org.queries.ts';
+import { createUnitBody, locateQuery, locationView, orgNode, orgUnit, renameUnitBody, unitCodeParams } from './org.schemas.ts';
 
 const tags = ['org'];
 
@@ -22,6 +23,30 @@ export function orgRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request) => ({ roots: await scopeTree(db, request.actor!) }),
+  );
+
+  app.get(
+    '/api/org/locate',
+    {
+      config: {
+        scopeProbe: {
+          kind: 'unscoped',
+          reason: 'the map of units is known to every account: a worker reporting a problem outside their own micro-grid needs it',
+        },
+      },
+      schema: {
+        tags,
+        summary: 'Which micro-grid holds this point (GCJ-02 and BD-09 accepted), with the units above it',
+        querystring: locateQuery,
+        response: { 200: locationView },
+      },
+    },
+    async (request) => {
+      const { lng, lat, crs } = request.query;
+      const location = await locatePoint(db, [lng, lat], crs);
+      if (!location) throw notFound('microgrid');
+      return location;
+    },
   );
 
   app.get(

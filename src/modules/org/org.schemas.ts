@@ -37,3 +37,15 @@ export const renameUnitBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   version: z.number().int().positive(),
 });
+
+export const locateQuery = z.strictObject({
+  lng: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().min(-90).max(90),
+  crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+});
+
+export const locationView = z.object({
+  point: z.tuple([z.number(), z.number()]),
+  /** District first, the micro-grid last. */
+  path: z.array(orgUnit),
+});
