@@ -28,13 +28,21 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
   let dataDir: string;
   let server: RunningServer;
   let browser: Browser;
+  let firstCommunity: string;
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(repo, 'scripts', 'build-web.mjs'), '--if-stale'], { cwd: repo, stdio: 'inherit' });
     dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     server = await startServer(config, { jobs: false });
-    await addCommunity(server.url, { code: '410804001001', name: '示例社区' }); // so the tree has a level to load on demand
+    // The demo's first community of 马村街道: the level the tree loads on demand.
+    const community = await server.platform.database.db
+      .selectFrom('org_unit')
+      .select('name')
+      .where('parent_code', '=', '410804001')
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
+    firstCommunity = community.name;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -104,9 +112,9 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     await details.locator('.ant-descriptions-title', { hasText: '马村街道' }).waitFor();
     await details.getByText('410804001', { exact: true }).waitFor();
     await details.getByText('街道/镇', { exact: true }).waitFor();
-    await rows.getByText('示例社区').waitFor();
+    await rows.getByText(firstCommunity, { exact: true }).waitFor();
     await page.locator('.ant-tree-treenode', { hasText: '马村街道' }).locator('.ant-tree-switcher').click();
-    await tree.getByText('示例社区', { exact: true }).waitFor(); // loaded on opening
+    await tree.getByText(firstCommunity, { exact: true }).waitFor(); // loaded on opening
 
     await page.getByText('English', { exact: true }).click();
     await page.getByRole('heading', { name: 'Wangge · 马村区' }).waitFor();
@@ -152,19 +160,3 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     await context.close();
   });
 });
-
-async function addCommunity(baseUrl: string, unit: { code: string; name: string }): Promise<void> {
-  const login = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'wangge-demo' }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  const created = await fetch(`${baseUrl}/api/org/units`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(unit),
-  });
-  if (created.status !== 201) throw new Error(`could not add ${unit.code}: ${created.status} ${await created.text()}`);
-  await fetch(`${baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-}

@@ -3,15 +3,19 @@ import type { Platform } from '../platform/context.ts';
 import { createUser } from '../modules/accounts/commands/createUser.ts';
 import { createDistrict } from '../modules/org/commands/createDistrict.ts';
 import { createUnit } from '../modules/org/commands/createUnit.ts';
+import { importUnits } from '../modules/org/commands/importUnits.ts';
+import { generateDemoGeography } from './geography.ts';
 import { installedDistrict } from '../modules/org/org.queries.ts';
 
 /**
- * The demo district's skeleton: Macun (410804) with its seven subdistricts (DOMAIN.md §9) and the
- * district departments cases are dispatched to. The registry issue grows this into the full
- * synthetic district; every name here is real, every person synthetic.
+ * The demo district: Macun (410804) with its seven subdistricts (DOMAIN.md §9), communities and
+ * villages, 337 grids and 2,589 micro-grids with synthetic, seamless boundaries (geography.ts), and
+ * the district departments cases are dispatched to. Households, residents and workers come with the
+ * people registry. Subdistrict names are real; every boundary and person is synthetic.
  */
 export const DEMO_DISTRICT = { code: '410804', name: '马村区' };
-const DEMO_SUBDISTRICTS = ['马村街道', '武王街道', '冯营街道', '九里山街道', '待王街道', '安阳城街道', '演马街道'];
+/** The seed of the demo everyone sees; a different seed draws a different district. */
+export const DEMO_SEED = 'wangge-demo';
 const DEMO_DEPARTMENTS = ['住房和城乡建设局', '城市管理局', '民政局', '人力资源和社会保障局', '供水公司'];
 
 export interface FirstStartResult {
@@ -35,10 +39,11 @@ export async function loadDemoOnFirstStart(platform: Platform): Promise<FirstSta
 
 export async function loadDemo(platform: Platform): Promise<void> {
   const by = { actor: systemActor('demo'), requestId: null };
+  const geography = generateDemoGeography({ seed: DEMO_SEED, districtCode: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name });
   await createDistrict(platform, by, DEMO_DISTRICT.code, DEMO_DISTRICT.name);
-  for (const [i, name] of DEMO_SUBDISTRICTS.entries()) {
-    await createUnit(platform, by, { code: `${DEMO_DISTRICT.code}${String(i + 1).padStart(3, '0')}`, name });
-  }
+  // The district's own row brings its outline; the import checks every level for seamless coverage.
+  const rows = geography.units.map((unit) => ({ code: unit.code, name: unit.name, geometry: unit.geometry }));
+  await importUnits(platform, by, rows, 'demo');
   for (const [i, name] of DEMO_DEPARTMENTS.entries()) {
     await createUnit(platform, by, { code: `${DEMO_DISTRICT.code}D${String(i + 1).padStart(2, '0')}`, name });
   }
