@@ -3,10 +3,20 @@ import { scopePrefixes } from '../../platform/authz/actor.ts';
 import { can } from '../../platform/authz/policy.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/http/errors.ts';
-import { countChildren, findDistrict, findUnit, findUnitsByCode, listChildren, listTopUnits, type OrgUnit } from './org.repository.ts';
+import {
+  countChildren,
+  findDistrict,
+  findUnit,
+  findUnitsByCode,
+  listChildBoundaries,
+  listChildren,
+  listTopUnits,
+  type OrgUnit,
+} from './org.repository.ts';
 import type { OrgNodeView, OrgUnitView } from './org.schemas.ts';
 import { toWgs84, type Crs } from './org.crs.ts';
-import type { Position } from './org.geometry.ts';
+import { bboxOf, type AreaGeometry, type BBox, type Position } from './org.geometry.ts';
+import { simplifyForZoom } from './org.simplify.ts';
 import { microgridIndexOf } from './org.spatialIndex.ts';
 
 /** Read side of the org module, for routes and for other modules. */
@@ -92,4 +102,37 @@ function ancestorCodes(code: string): string[] {
   const codes: string[] = [];
   for (let current = code; current.length > 0; current = current.slice(0, -1)) codes.push(current);
   return codes;
+}
+
+export interface UnitFeature {
+  type: 'Feature';
+  id: string;
+  properties: { code: string; name: string; level: OrgUnitView['level']; parentCode: string | null };
+  geometry: AreaGeometry;
+}
+
+/**
+ * The children of a unit as GeoJSON for the map, thinned for the zoom (org.simplify.ts), with the
+ * bounding box to fit the view. Only children inside the actor's scope (a worker sees their own).
+ */
+export async function childrenMap(
+  db: Db,
+  actor: Actor,
+  code: string,
+  zoom: number,
+): Promise<{ type: 'FeatureCollection'; bbox: BBox | null; features: UnitFeature[] }> {
+  await getVisibleUnit(db, actor, code);
+  const features: UnitFeature[] = [];
+  for (const child of await listChildBoundaries(db, code)) {
+    if (!can(actor, 'org.read', child)) continue;
+    const geometry = simplifyForZoom(JSON.parse(child.geometry!) as AreaGeometry, zoom);
+    if (!geometry) continue;
+    const properties = { code: child.code, name: child.name, level: child.level, parentCode: child.parent_code };
+    features.push({ type: 'Feature', id: child.code, properties, geometry });
+  }
+  return { type: 'FeatureCollection', bbox: features.length ? unionBbox(features.map((f) => bboxOf(f.geometry))) : null, features };
+}
+
+function unionBbox(boxes: BBox[]): BBox {
+  return boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
 }

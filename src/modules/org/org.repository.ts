@@ -126,3 +126,17 @@ export function listMicrogridBoundaries(db: Executor): Promise<{ code: string; g
     .where('geometry', 'is not', null)
     .execute();
 }
+
+/** The children of a unit with their boundaries, for the map. */
+export function listChildBoundaries(
+  db: Executor,
+  parentCode: string,
+): Promise<Pick<OrgUnit, 'code' | 'name' | 'level' | 'parent_code' | 'geometry'>[]> {
+  return db
+    .selectFrom('org_unit')
+    .select(['code', 'name', 'level', 'parent_code', 'geometry'])
+    .where('parent_code', '=', parentCode)
+    .where('geometry', 'is not', null)
+    .orderBy('code')
+    .execute();
+}

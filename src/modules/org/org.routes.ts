@@ -4,8 +4,18 @@ import type { ApiApp } from '../../platform/module.ts';
 import { createUnit } from './commands/createUnit.ts';
 import { renameUnit } from './commands/renameUnit.ts';
 import { notFound } from '../../platform/http/errors.ts';
-import { childrenOf, getVisibleUnit, locatePoint, presentUnit, scopeTree } from './org.queries.ts';
-import { createUnitBody, locateQuery, locationView, orgNode, orgUnit, renameUnitBody, unitCodeParams } from './org.schemas.ts';
+import { childrenMap, childrenOf, getVisibleUnit, locatePoint, presentUnit, scopeTree } from './org.queries.ts';
+import {
+  createUnitBody,
+  locateQuery,
+  locationView,
+  mapQuery,
+  orgNode,
+  orgUnit,
+  renameUnitBody,
+  unitCodeParams,
+  unitFeatureCollection,
+} from './org.schemas.ts';
 
 const tags = ['org'];
 
@@ -47,6 +57,20 @@ export function orgRoutes(app: ApiApp, platform: Platform): void {
       if (!location) throw notFound('microgrid');
       return location;
     },
+  );
+
+  app.get(
+    '/api/org/map',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/org/map?within={foreignUnit}', expect: 404 } },
+      schema: {
+        tags,
+        summary: "A unit's children as GeoJSON for the map, thinned for the zoom level",
+        querystring: mapQuery,
+        response: { 200: unitFeatureCollection },
+      },
+    },
+    async (request) => childrenMap(db, request.actor!, request.query.within, request.query.zoom),
   );
 
   app.get(

@@ -49,3 +49,22 @@ export const locationView = z.object({
   /** District first, the micro-grid last. */
   path: z.array(orgUnit),
 });
+
+export const mapQuery = z.strictObject({
+  within: unitCodeParams.shape.code,
+  zoom: z.coerce.number().int().min(0).max(20).default(14),
+});
+
+/** GeoJSON of units; coordinates are not re-validated on the way out (thousands of rings). */
+export const unitFeatureCollection = z.object({
+  type: z.literal('FeatureCollection'),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      id: z.string(),
+      properties: z.object({ code: z.string(), name: z.string(), level: orgLevel, parentCode: z.string().nullable() }),
+      geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.any()) }),
+    }),
+  ),
+});
