@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../platform/module.ts';
 import { accountsModule } from './accounts/module.ts';
 import { orgModule } from './org/module.ts';
+import { peopleModule } from './people/module.ts';
 
 /** Every module, mounted in this order. A new module is a folder and one line here. */
-export const modules: ModuleManifest[] = [accountsModule, orgModule];
+export const modules: ModuleManifest[] = [accountsModule, orgModule, peopleModule];

@@ -5,6 +5,7 @@ import { createApiKey } from '../../src/modules/accounts/commands/apiKeys.ts';
 import { createUser } from '../../src/modules/accounts/commands/createUser.ts';
 import { createDistrict } from '../../src/modules/org/commands/createDistrict.ts';
 import { createUnit } from '../../src/modules/org/commands/createUnit.ts';
+import { registerHousehold } from '../../src/modules/people/commands/registerHousehold.ts';
 
 /** Test data is built through the real commands, so every factory row is also audited. */
 const bySystem = () => ({ actor: systemActor('test'), requestId: null });
@@ -33,6 +34,38 @@ export function makeUnit(platform: Platform, code: string, name = `单位${code}
 
 export function makeApiKey(platform: Platform, scopeCode: string, purpose: 'integration' | 'device' | 'open311' = 'integration') {
   return createApiKey(platform, bySystem(), { name: `key for ${scopeCode}`, purpose, scopeCode });
+}
+
+/**
+ * A household of two in a micro-grid: an elderly woman living with her son, with full personal
+ * data. `number` (1-9999) makes their ID numbers and phones unique: it is their last four digits.
+ */
+export function makeHousehold(platform: Platform, microgridCode: string, number: number) {
+  const n = String(number).padStart(4, '0');
+  return registerHousehold(platform, bySystem(), {
+    microgridCode,
+    address: `幸福路${number}号`,
+    members: [
+      {
+        name: '张桂兰',
+        gender: 'female',
+        birthDate: '1948-03-12',
+        idNumber: `41080419480312${n}`,
+        phone: `1390391${n}`,
+        healthNotes: '高血压，需定期服药',
+        tags: ['elderly'],
+      },
+      {
+        name: '李建国',
+        gender: 'male',
+        birthDate: '1975-07-01',
+        idNumber: `41080419750701${n}`,
+        phone: `1380391${n}`,
+        healthNotes: null,
+        tags: ['party_member'],
+      },
+    ],
+  });
 }
 
 /**
@@ -80,7 +113,9 @@ export async function makeWorld(platform: Platform) {
     department: await makeUser(platform, { role: 'department_staff', scopeCode: codes.department }),
   };
   const foreignKey = await makeApiKey(platform, codes.foreign);
-  return { codes, users, foreignKey };
+  const homeHousehold = await makeHousehold(platform, codes.homeMicrogrid, 1);
+  const foreignHousehold = await makeHousehold(platform, codes.foreignMicrogrid, 2);
+  return { codes, users, foreignKey, homeHousehold, foreignHousehold };
 }
 
 export type World = Awaited<ReturnType<typeof makeWorld>>;

@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/http/errors.ts';
 import {
   countChildren,
+  countUnitsByLevel,
   findDistrict,
   findUnit,
   findUnitsByCode,
@@ -135,4 +136,19 @@ export async function childrenMap(
 
 function unionBbox(boxes: BBox[]): BBox {
   return boxes.reduce((a, b) => [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]);
+}
+
+export type AreaCounts = Record<'district' | 'subdistrict' | 'community' | 'grid' | 'microgrid', number>;
+
+/** Units of each area level inside the actor's scope (departments are not areas). */
+export async function areaCounts(db: Db, actor: Actor): Promise<AreaCounts> {
+  const byLevel = actor.scope.kind === 'department' ? new Map<string, number>() : await countUnitsByLevel(db, scopePrefixes(actor.scope));
+  const of = (level: keyof AreaCounts) => byLevel.get(level) ?? 0;
+  return {
+    district: of('district'),
+    subdistrict: of('subdistrict'),
+    community: of('community'),
+    grid: of('grid'),
+    microgrid: of('microgrid'),
+  };
 }

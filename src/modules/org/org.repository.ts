@@ -140,3 +140,15 @@ export function listChildBoundaries(
     .orderBy('code')
     .execute();
 }
+
+/** How many units of each level lie under the given prefixes. */
+export async function countUnitsByLevel(db: Executor, prefixes: string[]): Promise<Map<string, number>> {
+  if (prefixes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('org_unit')
+    .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
+    .where((eb) => eb.or(prefixes.map((prefix) => eb('code', 'like', `${prefix}%`))))
+    .groupBy('level')
+    .execute();
+  return new Map(rows.map((row) => [row.level, Number(row.n)]));
+}

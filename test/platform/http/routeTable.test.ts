@@ -23,7 +23,8 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
     text
       .replaceAll('{foreignUnit}', world.codes.foreign)
       .replaceAll('{foreignUser}', world.users.foreign.id)
-      .replaceAll('{foreignApiKey}', world.foreignKey.row.id);
+      .replaceAll('{foreignApiKey}', world.foreignKey.row.id)
+      .replaceAll('{foreignResident}', world.foreignHousehold.residents[0].id);
 
   it('lists the platform routes it protects', () => {
     const urls = server.app.routeTable.map((r) => `${r.method} ${r.url}`);
@@ -65,7 +66,7 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       if (probe.kind === 'filtered') {
         const response = await call(route.method as 'GET', probe.url ?? route.url);
         expect({ name, status: response.statusCode }).toEqual({ name, status: 200 });
-        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id]) {
+        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id]) {
           expect({ name, leaks: response.body.includes(foreign) }).toEqual({ name, leaks: false });
         }
       } else {

@@ -1,0 +1,78 @@
+import type { Platform } from '../../platform/context.ts';
+import { blindIndex, decryptField, derivePiiKeys, encryptField, type PiiKeys } from '../../platform/pii/pii.crypto.ts';
+import { maskIdNumber, maskName, maskPhone } from '../../platform/pii/pii.mask.ts';
+import type { ResidentRow } from './people.repository.ts';
+import type { ResidentTag } from './people.tables.ts';
+
+/**
+ * The personal data of residents (DOMAIN.md §10): how it is sealed on the way in and how it is
+ * shown on the way out, masked unless revealed. Reveals are audited by the reveal command.
+ */
+const keysByPlatform = new WeakMap<Platform, PiiKeys>();
+
+function keysOf(platform: Platform): PiiKeys {
+  let keys = keysByPlatform.get(platform);
+  if (!keys) keysByPlatform.set(platform, (keys = derivePiiKeys(platform.secrets.piiKey)));
+  return keys;
+}
+
+export interface ClearResident {
+  idNumber: string | null;
+  phone: string | null;
+  healthNotes: string | null;
+}
+
+/** The encrypted columns and search indexes of a resident's personal data. */
+export function sealResident(platform: Platform, clear: ClearResident) {
+  const keys = keysOf(platform);
+  return {
+    id_number_enc: clear.idNumber && encryptField(keys, clear.idNumber, 'resident.id_number'),
+    id_number_index: clear.idNumber && blindIndex(keys, 'id_number', clear.idNumber),
+    phone_enc: clear.phone && encryptField(keys, clear.phone, 'resident.phone'),
+    phone_index: clear.phone && blindIndex(keys, 'phone', clear.phone),
+    health_notes_enc: clear.healthNotes && encryptField(keys, clear.healthNotes, 'resident.health_notes'),
+  };
+}
+
+export function indexOf(platform: Platform, kind: 'id_number' | 'phone', value: string): string {
+  return blindIndex(keysOf(platform), kind, value);
+}
+
+export function openResident(platform: Platform, row: ResidentRow): ClearResident {
+  const keys = keysOf(platform);
+  return {
+    idNumber: row.id_number_enc && decryptField(keys, row.id_number_enc, 'resident.id_number'),
+    phone: row.phone_enc && decryptField(keys, row.phone_enc, 'resident.phone'),
+    healthNotes: row.health_notes_enc && decryptField(keys, row.health_notes_enc, 'resident.health_notes'),
+  };
+}
+
+export interface MaskedResident {
+  id: string;
+  householdId: string;
+  microgridCode: string;
+  name: string;
+  gender: 'male' | 'female';
+  birthYear: number | null;
+  idNumber: string | null;
+  phone: string | null;
+  hasHealthNotes: boolean;
+  tags: ResidentTag[];
+}
+
+/** A resident as everyone sees them by default: `张*明`, `410804********1234`, `138****5678`. */
+export function maskedResident(platform: Platform, row: ResidentRow): MaskedResident {
+  const clear = openResident(platform, row);
+  return {
+    id: row.id,
+    householdId: row.household_id,
+    microgridCode: row.microgrid_code,
+    name: maskName(row.name),
+    gender: row.gender,
+    birthYear: row.birth_date ? Number(row.birth_date.slice(0, 4)) : null,
+    idNumber: clear.idNumber && maskIdNumber(clear.idNumber),
+    phone: clear.phone && maskPhone(clear.phone),
+    hasHealthNotes: row.health_notes_enc !== null,
+    tags: JSON.parse(row.tags) as ResidentTag[],
+  };
+}
