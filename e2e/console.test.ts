@@ -80,6 +80,52 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
 
   const path = (page: Page) => new URL(page.url()).pathname;
 
+  /** The codes of the children of `code` that have a boundary, as the map should draw them. */
+  async function drawnChildren(code: string): Promise<string[]> {
+    const rows = await server.platform.database.db
+      .selectFrom('org_unit')
+      .select('code')
+      .where('parent_code', '=', code)
+      .where('geometry', 'is not', null)
+      .orderBy('code')
+      .execute();
+    return rows.map((row) => row.code);
+  }
+
+  /** Waits until the map shows the children of `code` and returns how many polygons it draws. */
+  async function mapOf(page: Page, code: string): Promise<number> {
+    const map = page.locator(`.unit-map[data-within="${code}"]`);
+    await map.waitFor();
+    return map.locator('path.leaflet-interactive').count();
+  }
+
+  /**
+   * Clicks the polygon of unit `code` with the mouse, at a point where it is the topmost element (the
+   * middle of its bounding box may lie in a neighbour), as a person would.
+   */
+  async function clickUnit(page: Page, code: string): Promise<void> {
+    const polygon = page.locator(`.unit-map path.unit-${code}`);
+    await polygon.scrollIntoViewIfNeeded();
+    const point = await polygon.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const steps = 16;
+      const spots: { x: number; y: number; distance: number }[] = [];
+      for (let i = 1; i < steps; i++) {
+        for (let j = 1; j < steps; j++) spots.push({ x: i / steps, y: j / steps, distance: Math.hypot(i / steps - 0.5, j / steps - 0.5) });
+      }
+      spots.sort((a, b) => a.distance - b.distance); // from the middle outwards
+      for (const spot of spots) {
+        const x = box.left + spot.x * box.width;
+        const y = box.top + spot.y * box.height;
+        if (element.ownerDocument.elementFromPoint(x, y) === element) return { x, y };
+      }
+      return null;
+    });
+    expect(point, `a visible point of unit ${code}`).not.toBeNull();
+    await page.mouse.click(point!.x, point!.y);
+    await page.waitForURL((url) => url.searchParams.get('unit') === code);
+  }
+
   test('console: sign in, browse the org tree, switch language, sign out', async () => {
     const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
 
@@ -104,6 +150,7 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     await rows.getByText('演马街道').waitFor();
     expect(await rows.count()).toBe(12); // seven subdistricts and five departments
     await page.locator('.ant-tree-treenode-motion').waitFor({ state: 'detached' });
+    await page.locator('.unit-map[data-within="410804"]').waitFor(); // the subdistricts are drawn
     await page.screenshot({ path: SCREENSHOT });
 
     await tree.getByText('马村街道', { exact: true }).click();
@@ -131,6 +178,56 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     await page.goto('/');
     await page.waitForURL('**/login');
     expect(path(page)).toBe('/login');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('console map: drill down from the district to a micro-grid by clicking polygons', async () => {
+    const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto('/login');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码', { exact: true }).fill('wangge-demo');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+
+    const asked: string[] = []; // the map's requests
+    page.on('request', (request) => request.url().includes('/api/org/map?') && asked.push(request.url()));
+    const map = page.locator('.unit-map');
+    const title = page.locator('.ant-descriptions-title');
+    expect(await mapOf(page, '410804')).toBe(7); // the district's seven subdistricts
+    await map.locator('.leaflet-tooltip', { hasText: '马村街道' }).waitFor(); // named on the map
+
+    await clickUnit(page, '410804001');
+    await title.getByText('马村街道', { exact: true }).waitFor();
+    const communities = await drawnChildren('410804001');
+    expect(communities.length).toBeGreaterThan(1);
+    expect(await mapOf(page, '410804001')).toBe(communities.length);
+
+    await clickUnit(page, communities[0]);
+    const grids = await drawnChildren(communities[0]);
+    expect(grids.length).toBeGreaterThan(0);
+    expect(await mapOf(page, communities[0])).toBe(grids.length);
+    await page.locator('.ant-descriptions').getByText('社区/村', { exact: true }).waitFor();
+
+    await clickUnit(page, grids[0]);
+    const microgrids = await drawnChildren(grids[0]);
+    expect(await mapOf(page, grids[0])).toBe(microgrids.length);
+    // Zoomed in beyond the detail it has, the map asks for finer boundaries; zoomed back out, it keeps them.
+    const zoomOf = (url: string) => Number(new URL(url).searchParams.get('zoom'));
+    const fitted = zoomOf(asked.filter((url) => url.includes(`within=${grids[0]}&`)).at(-1)!);
+    const finer = page.waitForRequest((request) => request.url().includes(`within=${grids[0]}&`) && zoomOf(request.url()) > fitted);
+    await map.locator('.leaflet-control-zoom-in').click();
+    await finer;
+    await map.locator('.leaflet-control-zoom-out').click();
+    await map.locator('.leaflet-zoom-anim').waitFor({ state: 'detached' });
+    expect(await map.locator('path.leaflet-interactive').count()).toBe(microgrids.length);
+
+    await clickUnit(page, microgrids[0]); // nothing below a micro-grid: the empty state
+    await page.locator('.ant-descriptions').getByText('微网格', { exact: true }).waitFor();
+    await page.getByText('暂无边界数据', { exact: true }).waitFor();
+    await expect.poll(() => map.isVisible()).toBe(false);
+    expect(asked.filter((url) => url.includes(`within=${microgrids[0]}&`))).toHaveLength(1);
 
     expect(problems).toEqual([]);
     await context.close();

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * Security headers on every response. antd injects its styles at run time, hence 'unsafe-inline'
- * for styles only; scripts come from our own origin. Map tiles (a later issue) will add their host.
+ * for styles only; scripts come from our own origin. The map draws vector boundaries without tiles;
+ * a configurable tile server would add its host to img-src.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",

@@ -47,3 +47,23 @@ export interface OrgNode extends OrgUnit {
   hasChildren: boolean;
   children: OrgNode[];
 }
+
+/** A longitude, latitude pair in WGS-84 degrees (GeoJSON order). */
+export type Position = [number, number];
+
+export type AreaGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
+
+/** One unit's boundary on the map (`GET /api/org/map`), thinned for the requested zoom. */
+export interface UnitFeature {
+  type: 'Feature';
+  id: string;
+  properties: { code: string; name: string; level: OrgLevel; parentCode: string | null };
+  geometry: AreaGeometry;
+}
+
+/** The children of `within` that have a boundary; `bbox` is [minLng, minLat, maxLng, maxLat], null when there are none. */
+export interface UnitFeatureCollection {
+  type: 'FeatureCollection';
+  bbox: [number, number, number, number] | null;
+  features: UnitFeature[];
+}
