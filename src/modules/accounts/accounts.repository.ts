@@ -168,3 +168,19 @@ export async function microgridsOfUsers(db: Executor, userIds: string[]): Promis
   for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.microgrid_code]);
   return byUser;
 }
+
+export async function insertUsers(db: Executor, users: UserRow[]): Promise<void> {
+  for (let i = 0; i < users.length; i += 500)
+    await db
+      .insertInto('app_user')
+      .values(users.slice(i, i + 500))
+      .execute();
+}
+
+export async function insertWorkerMicrogrids(db: Executor, rows: { user_id: string; microgrid_code: string }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000)
+    await db
+      .insertInto('user_microgrid')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}

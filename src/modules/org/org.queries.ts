@@ -152,3 +152,9 @@ export async function areaCounts(db: Db, actor: Actor): Promise<AreaCounts> {
     microgrid: of('microgrid'),
   };
 }
+
+/** Units by code, regardless of scope, for other modules validating many codes at once. */
+export async function lookupUnits(db: Db, codes: string[]): Promise<Map<string, OrgUnitView>> {
+  const units = await findUnitsByCode(db, [...new Set(codes)]);
+  return new Map(units.map((unit) => [unit.code, presentUnit(unit)]));
+}

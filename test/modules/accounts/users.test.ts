@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../../src/platform/authz/actor.ts';
+import { provisionAccounts } from '../../../src/modules/accounts/commands/provisionAccounts.ts';
 import { DATABASES } from '../../support/databases.ts';
 import { makeWorld, PASSWORD, type World } from '../../support/factories.ts';
 import { as, countRows, signIn, startTestServer, type TestServer } from '../../support/server.ts';
@@ -144,5 +146,40 @@ describe.each(DATABASES)('accounts and API keys on %s', (kind) => {
     expect(last.request_id).toBeTruthy();
     expect(last.summary).not.toContain('long-enough-1');
     void PASSWORD;
+  });
+});
+
+describe.each(DATABASES)('provisioning many accounts at once on %s', (kind) => {
+  it('creates them with one shared initial password and one audit record, or none if one is wrong', async () => {
+    const server = await startTestServer(kind);
+    try {
+      const world = await makeWorld(server.platform);
+      const by = { actor: systemActor('test'), requestId: null };
+      const accounts = [
+        { username: 'staff-a', displayName: '网格员甲', role: 'grid_staff' as const, scopeCode: world.codes.homeGrid, microgrids: [] },
+        {
+          username: 'worker-a',
+          displayName: '微网格员甲',
+          role: 'microgrid_worker' as const,
+          scopeCode: null,
+          microgrids: [world.codes.homeMicrogrid],
+        },
+      ];
+      const bad = [
+        ...accounts,
+        { username: 'worker-b', displayName: '乙', role: 'microgrid_worker' as const, scopeCode: null, microgrids: [world.codes.homeGrid] },
+      ];
+      await expect(provisionAccounts(server.platform, by, 'initial-pass-1', bad)).rejects.toThrow(/does not fit/);
+      expect(await countRows(server, 'app_user')).toBe(6);
+
+      const before = await countRows(server, 'audit_record');
+      await provisionAccounts(server.platform, by, 'initial-pass-1', accounts);
+      expect(await countRows(server, 'audit_record')).toBe(before + 1);
+      const worker = as(server, await signIn(server, 'worker-a', 'initial-pass-1'));
+      expect((await worker('GET', '/api/auth/me')).json().scope).toEqual({ kind: 'microgrids', codes: [world.codes.homeMicrogrid] });
+      await signIn(server, 'staff-a', 'initial-pass-1');
+    } finally {
+      await server.dispose();
+    }
   });
 });
