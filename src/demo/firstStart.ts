@@ -4,14 +4,17 @@ import { createUser } from '../modules/accounts/commands/createUser.ts';
 import { createDistrict } from '../modules/org/commands/createDistrict.ts';
 import { createUnit } from '../modules/org/commands/createUnit.ts';
 import { importUnits } from '../modules/org/commands/importUnits.ts';
+import { loadDemoPeople } from './demoPeople.ts';
 import { generateDemoGeography } from './geography.ts';
+import { generateDemoPopulation } from './population.ts';
 import { installedDistrict } from '../modules/org/org.queries.ts';
 
 /**
  * The demo district: Macun (410804) with its seven subdistricts (DOMAIN.md §9), communities and
  * villages, 337 grids and 2,589 micro-grids with synthetic, seamless boundaries (geography.ts), and
- * the district departments cases are dispatched to. Households, residents and workers come with the
- * people registry. Subdistrict names are real; every boundary and person is synthetic.
+ * the district departments cases are dispatched to; then its buildings, households, ~160,000
+ * residents and 2,406 workers (population.ts) and an account for every role (demoPeople.ts).
+ * Subdistrict names are real; every boundary and person is synthetic.
  */
 export const DEMO_DISTRICT = { code: '410804', name: '马村区' };
 /** The seed of the demo everyone sees; a different seed draws a different district. */
@@ -44,9 +47,9 @@ export async function loadDemo(platform: Platform): Promise<void> {
   // The district's own row brings its outline; the import checks every level for seamless coverage.
   const rows = geography.units.map((unit) => ({ code: unit.code, name: unit.name, geometry: unit.geometry }));
   await importUnits(platform, by, rows, 'demo');
-  for (const [i, name] of DEMO_DEPARTMENTS.entries()) {
-    await createUnit(platform, by, { code: `${DEMO_DISTRICT.code}D${String(i + 1).padStart(2, '0')}`, name });
-  }
+  const departments = DEMO_DEPARTMENTS.map((name, i) => ({ code: `${DEMO_DISTRICT.code}D${String(i + 1).padStart(2, '0')}`, name }));
+  for (const department of departments) await createUnit(platform, by, department);
+  await loadDemoPeople(platform, by, geography, generateDemoPopulation(geography, { seed: DEMO_SEED }), departments);
   await createUser(platform, by, {
     username: 'admin',
     displayName: '区指挥中心管理员',

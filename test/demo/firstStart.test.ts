@@ -27,6 +27,39 @@ describe('the first start of an empty embedded database', () => {
     });
   });
 
+  it('the district summary has the shape of Macun: 337 grids, 2,589 micro-grids, 2,406 workers, ~160,000 residents', async () => {
+    const token = await signIn(server, 'admin', 'wangge-demo');
+    const summary = (
+      await server.app.inject({ method: 'GET', url: '/api/org/summary', headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    expect(summary).toMatchObject({ district: 1, subdistrict: 7, grid: 337, microgrid: 2589, workers: 2406, microgridsWithoutWorker: 0 });
+    expect(summary.residents).toBeGreaterThan(150_000);
+    expect(summary.residents).toBeLessThan(170_000);
+  });
+
+  it('every role has a demo account, and a worker sees exactly the micro-grids they serve', async () => {
+    const worker = await server.platform.database.db
+      .selectFrom('app_user')
+      .select('username')
+      .where('role', '=', 'microgrid_worker')
+      .orderBy('username')
+      .executeTakeFirstOrThrow();
+    const token = await signIn(server, worker.username, 'wangge-demo');
+    const me = (await server.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(me.scope.kind).toBe('microgrids');
+    expect(me.scope.codes[0]).toBe(worker.username.replace('worker-', ''));
+    for (const username of ['leader', 'liaison', 'projects', 'subdistrict-410804001', 'dept-410804D01'])
+      await signIn(server, username, 'wangge-demo');
+    const households = await server.app.inject({
+      method: 'GET',
+      url: `/api/people/households?unit=${me.scope.codes[0]}&limit=200`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const members = households.json().items.flatMap((h: { members: { name: string; idNumber: string }[] }) => h.members);
+    expect(members.length).toBeGreaterThan(20);
+    expect(members.every((m: { name: string; idNumber: string }) => m.name.includes('*') && m.idNumber.includes('********'))).toBe(true);
+  });
+
   it('the district admin signs in with the demo password and sees the district', async () => {
     const token = await signIn(server, 'admin', 'wangge-demo');
     const tree = await server.app.inject({ method: 'GET', url: '/api/org/tree', headers: { authorization: `Bearer ${token}` } });

@@ -160,3 +160,24 @@ export async function insertResidents(db: Executor, rows: ResidentRow[]): Promis
       .values(rows.slice(i, i + 500))
       .execute();
 }
+
+export async function insertWorkers(
+  db: Executor,
+  workers: { residentId: string; userId: string | null; microgridCodes: string[]; since: string }[],
+  stamp: { created_at: string; updated_at: string; version: number },
+): Promise<void> {
+  const rows = workers.map((w) => ({ resident_id: w.residentId, user_id: w.userId, since: w.since, ...stamp }));
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('worker')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  const served = workers.flatMap((w) =>
+    w.microgridCodes.map((code) => ({ resident_id: w.residentId, microgrid_code: code, since: w.since })),
+  );
+  for (let i = 0; i < served.length; i += 1000)
+    await db
+      .insertInto('worker_microgrid')
+      .values(served.slice(i, i + 1000))
+      .execute();
+}
