@@ -1,15 +1,14 @@
 // `npx tsx bench/locate.ts`: point lookups per second of the micro-grid Locator (R-tree + exact
 // point-in-polygon) against a naive loop of pointInGeometry over every polygon, both measured in
 // this process (one core) in interleaved rounds, the ratio taken per round so machine drift hits
-// both alike. The tessellation is synthetic: 2,589 Voronoi cells clipped to an irregular district
-// outline around 113.32°E 35.27°N, the demo district's size. Prints PASS/FAIL against the issue-3
-// targets; never changes the exit code (timings are not assertions).
-import { Delaunay } from 'd3-delaunay';
-import polygonClipping from 'polygon-clipping';
+// both alike. The micro-grids are the demo district's 2,589 (seed wangge-demo). Prints PASS/FAIL
+// against the issue-3 targets; never changes the exit code (timings are not assertions).
+import { DEMO_SEED } from '../src/demo/firstStart.ts';
+import { generateDemoGeography } from '../src/demo/geography.ts';
+import { createRandom } from '../src/demo/random.ts';
 import { pointInGeometry, type AreaGeometry, type Position } from '../src/modules/org/org.geometry.ts';
 import { Locator, type LocatorEntry } from '../src/modules/org/org.locator.ts';
 
-const CELLS = 2589;
 const ROUNDS = 5;
 const LOCATOR_LOOKUPS = 1_000_000;
 const NAIVE_LOOKUPS = 2_000;
@@ -17,49 +16,11 @@ const AGREEMENT_SAMPLE = 5_000;
 const TARGET_PER_SECOND = 1_000_000;
 const TARGET_RATIO = 100;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** An irregular, roughly 16 km × 12 km outline (about Macun's 120 km²), counter-clockwise. */
-function districtOutline(random: () => number): Position[] {
-  const ring: Position[] = [];
-  const vertices = 48;
-  for (let i = 0; i < vertices; i++) {
-    const angle = (2 * Math.PI * i) / vertices;
-    const radius = 0.6 + 0.4 * random();
-    ring.push([113.32 + 0.09 * radius * Math.cos(angle), 35.27 + 0.055 * radius * Math.sin(angle)]);
-  }
-  ring.push(ring[0]);
-  return ring;
-}
-
-function tessellation(seed: number, cells: number): { outline: Position[]; entries: LocatorEntry[] } {
-  const random = mulberry32(seed);
-  const outline = districtOutline(random);
-  const outlineGeometry: AreaGeometry = { type: 'Polygon', coordinates: [outline] };
-  const sites: Position[] = [];
-  while (sites.length < cells) {
-    const p: Position = [113.32 + (random() - 0.5) * 0.2, 35.27 + (random() - 0.5) * 0.12];
-    if (pointInGeometry(p, outlineGeometry) === 'inside') sites.push(p);
-  }
-  const voronoi = Delaunay.from(sites).voronoi([113.2, 35.19, 113.44, 35.35]);
-  const entries: LocatorEntry[] = [];
-  sites.forEach((_, i) => {
-    const cell = voronoi.cellPolygon(i) as Position[];
-    const clipped = polygonClipping.intersection([cell], [outline]);
-    const code = `41080400100100${String(i).padStart(3, '0')}`;
-    if (clipped.length === 1) entries.push({ code, geometry: { type: 'Polygon', coordinates: clipped[0] as Position[][] } });
-    else if (clipped.length > 1) entries.push({ code, geometry: { type: 'MultiPolygon', coordinates: clipped as Position[][][] } });
-  });
-  return { outline, entries };
+/** The demo district's outline and its micro-grids. */
+function demoMicrogrids(): { outline: AreaGeometry; entries: LocatorEntry[] } {
+  const geography = generateDemoGeography({ seed: DEMO_SEED });
+  const entries = geography.units.filter((u) => u.level === 'microgrid').map((u) => ({ code: u.code, geometry: u.geometry }));
+  return { outline: geography.outline, entries };
 }
 
 /** Random points over the district's surroundings; with an outline, only points inside it. */
@@ -102,7 +63,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function main(): void {
   const built = Date.now();
-  const { outline, entries } = tessellation(20260301, CELLS);
+  const { outline, entries } = demoMicrogrids();
   const buildMs = Date.now() - built;
   const indexed = Date.now();
   const locator = new Locator(entries);
@@ -110,13 +71,14 @@ function main(): void {
   const ringsOf = (e: LocatorEntry) => (e.geometry.type === 'Polygon' ? e.geometry.coordinates : e.geometry.coordinates.flat());
   const vertices = entries.reduce((n, e) => n + ringsOf(e).reduce((m, ring) => m + ring.length, 0), 0);
   console.log(
-    `tessellation: ${entries.length} cells, ~${fmt(vertices)} positions, generated in ${buildMs} ms; Locator built in ${indexMs} ms`,
+    `demo district: ${entries.length} micro-grids, ~${fmt(vertices)} positions, generated in ${buildMs} ms; Locator built in ${indexMs} ms`,
   );
 
-  const random = mulberry32(7);
+  const stream = createRandom('bench/locate');
+  const random = () => stream.next();
   // Timed lookups are all inside the district, as households are: the harder case, since a point
   // outside is usually rejected by the R-tree alone.
-  const points = randomPoints(random, 100_000, { type: 'Polygon', coordinates: [outline] });
+  const points = randomPoints(random, 100_000, outline);
   const fast = (lng: number, lat: number) => locator.locateLngLat(lng, lat);
   const naive = (lng: number, lat: number) => naiveLocate(entries, [lng, lat]);
   measure(200_000, points, fast); // warm-up: let V8 optimise both paths before timing

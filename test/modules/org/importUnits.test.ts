@@ -3,25 +3,14 @@ import { systemActor } from '../../../src/platform/authz/actor.ts';
 import { AppError } from '../../../src/platform/http/errors.ts';
 import { importUnits, type UnitImportRow } from '../../../src/modules/org/commands/importUnits.ts';
 import { toWgs84 } from '../../../src/modules/org/org.crs.ts';
-import type { AreaGeometry, Position } from '../../../src/modules/org/org.geometry.ts';
+import type { Position } from '../../../src/modules/org/org.geometry.ts';
 import { DATABASES } from '../../support/databases.ts';
+import { box } from '../../support/tessellation.ts';
 import { makeWorld } from '../../support/factories.ts';
 import { countRows, startTestServer, type TestServer } from '../../support/server.ts';
 
 /** An axis-aligned box around Macun, in degrees; `d` ≈ 1 km steps. */
 const d = 0.01;
-const box = (west: number, south: number, east: number, north: number): AreaGeometry => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [west, south],
-      [east, south],
-      [east, north],
-      [west, north],
-      [west, south],
-    ],
-  ],
-});
 const W = 113.3;
 const S = 35.26;
 

