@@ -3,23 +3,13 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { sealResident } from '../people.personalData.ts';
 import { insertBuildings, insertHouseholds, insertResidents, insertWorkers } from '../people.repository.ts';
-import type { BuildingTable, ResidentTag } from '../people.tables.ts';
+import type { BuildingTable } from '../people.tables.ts';
+import type { NewResident } from './registerHousehold.ts';
 
 export interface PeopleImport {
   buildings: { id: string; microgridCode: string; address: string; kind: BuildingTable['kind']; position: [number, number] }[];
   households: { id: string; buildingId: string | null; microgridCode: string; address: string }[];
-  residents: {
-    id: string;
-    householdId: string;
-    microgridCode: string;
-    name: string;
-    gender: 'male' | 'female';
-    birthDate: string | null;
-    idNumber: string | null;
-    phone: string | null;
-    healthNotes: string | null;
-    tags: ResidentTag[];
-  }[];
+  residents: (NewResident & { id: string; householdId: string; microgridCode: string })[];
   workers: { residentId: string; userId: string | null; microgridCodes: string[]; since: string }[];
 }
 
