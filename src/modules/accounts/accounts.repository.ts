@@ -1,3 +1,4 @@
+import { ulid } from 'ulid';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
 import type { Scope } from '../../platform/authz/actor.ts';
@@ -8,6 +9,28 @@ import './accounts.tables.ts';
 type Executor = Db | Transaction<Tables>;
 
 export type UserRow = AppUserTable;
+
+/** A new, enabled account row; workers carry no scope unit (their micro-grids are rows of their own). */
+export function newUserRow(
+  account: { username: string; displayName: string; role: UserRow['role']; scopeCode: string | null },
+  passwordHash: string,
+  at: string,
+): UserRow {
+  return {
+    id: ulid(),
+    username: account.username,
+    display_name: account.displayName,
+    password_hash: passwordHash,
+    role: account.role,
+    scope_code: account.role === 'microgrid_worker' ? null : account.scopeCode,
+    disabled: 0,
+    failed_logins: 0,
+    locked_until: null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  };
+}
 export type ApiKeyRow = ApiKeyTable;
 
 export function findUserByUsername(db: Executor, username: string): Promise<UserRow | undefined> {

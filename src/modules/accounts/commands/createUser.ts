@@ -1,11 +1,10 @@
-import { ulid } from 'ulid';
 import { authorize } from '../../../platform/authz/policy.ts';
 import type { Role } from '../../../platform/authz/roles.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { isUniqueViolation } from '../../../platform/db/dialect.ts';
 import { conflict } from '../../../platform/http/errors.ts';
-import { insertUser, setWorkerMicrogrids, type UserRow } from '../accounts.repository.ts';
+import { insertUser, newUserRow, setWorkerMicrogrids, type UserRow } from '../accounts.repository.ts';
 import { hashPassword } from '../accounts.secrets.ts';
 import { checkPasswordStrength, checkScopeFitsRole, requireScope } from '../accounts.validation.ts';
 
@@ -26,20 +25,8 @@ export async function createUser(platform: Platform, by: By, input: CreateUserIn
   await checkScopeFitsRole(platform.database.db, input.role, input.scopeCode, input.microgrids);
   const passwordHash = await hashPassword(input.password);
   const at = platform.clock.now().toISOString();
-  const user: UserRow = {
-    id: ulid(),
-    username: input.username,
-    display_name: input.displayName,
-    password_hash: passwordHash,
-    role: input.role,
-    scope_code: input.role === 'microgrid_worker' ? null : input.scopeCode,
-    disabled: 0,
-    failed_logins: 0,
-    locked_until: null,
-    created_at: at,
-    updated_at: at,
-    version: 1,
-  };
+  const user = newUserRow(input, passwordHash, at);
+
   try {
     return await runAudited(platform, by, async (trx) => {
       await insertUser(trx, user);

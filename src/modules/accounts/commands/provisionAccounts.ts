@@ -1,9 +1,8 @@
-import { ulid } from 'ulid';
 import { authorize } from '../../../platform/authz/policy.ts';
 import type { Role } from '../../../platform/authz/roles.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
-import { insertUsers, insertWorkerMicrogrids, type UserRow } from '../accounts.repository.ts';
+import { insertUsers, insertWorkerMicrogrids, newUserRow, type UserRow } from '../accounts.repository.ts';
 import { hashPassword } from '../accounts.secrets.ts';
 import { checkPasswordStrength, checkScopesFitRoles, requireScope } from '../accounts.validation.ts';
 
@@ -29,20 +28,8 @@ export async function provisionAccounts(platform: Platform, by: By, password: st
   await checkScopesFitRoles(platform.database.db, accounts);
   const passwordHash = await hashPassword(password);
   const at = platform.clock.now().toISOString();
-  const rows: UserRow[] = accounts.map((account) => ({
-    id: ulid(),
-    username: account.username,
-    display_name: account.displayName,
-    password_hash: passwordHash,
-    role: account.role,
-    scope_code: account.role === 'microgrid_worker' ? null : account.scopeCode,
-    disabled: 0,
-    failed_logins: 0,
-    locked_until: null,
-    created_at: at,
-    updated_at: at,
-    version: 1,
-  }));
+  const rows = accounts.map((account) => newUserRow(account, passwordHash, at));
+
   const byRole: Record<string, number> = {};
   for (const account of accounts) byRole[account.role] = (byRole[account.role] ?? 0) + 1;
   return runAudited(platform, by, async (trx) => {
