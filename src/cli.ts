@@ -3,6 +3,7 @@ import { VERSION } from './platform/version.ts';
 import { registerAccountCommands } from './cli/accounts.ts';
 import { registerAuditCommands } from './cli/audit.ts';
 import { registerBackupCommands } from './cli/backup.ts';
+import { registerDemoCommand } from './cli/demo.ts';
 import { registerInitCommand } from './cli/init.ts';
 import { registerServeCommands } from './cli/serve.ts';
 
@@ -14,6 +15,7 @@ const program = new Command('wangge')
 
 registerServeCommands(program);
 registerInitCommand(program);
+registerDemoCommand(program);
 registerAccountCommands(program);
 registerBackupCommands(program);
 registerAuditCommands(program);

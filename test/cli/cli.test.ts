@@ -35,7 +35,7 @@ describe.concurrent('wangge --help', () => {
   it('lists the operator commands', async () => {
     const help = await runCli(['--help'], {});
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'init', 'migrate', 'user', 'apikey', 'backup', 'restore', 'audit']) {
+    for (const command of ['serve', 'init', 'demo', 'migrate', 'user', 'apikey', 'backup', 'restore', 'audit']) {
       expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     }
   });
@@ -114,6 +114,16 @@ describe.concurrent('setting up and operating a district from the command line (
     }));
     expect(units).toMatchObject([{ code: '410804', name: '马村区', parent_code: null }]);
     expect(admin).toEqual([{ username: 'admin', role: 'district_admin', scope_code: '410804' }]);
+  });
+
+  it.sequential('demo refuses a database that already holds a real district', async () => {
+    const refused = await wangge('demo');
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already holds the district 410804');
+    expect(await inDataDir(space.dataDir, (platform) => platform.database.db.selectFrom('org_unit').select('code').execute())).toEqual([
+      { code: '410804' },
+    ]);
   });
 
   it.sequential('user add, user list and user passwd manage staff accounts', async () => {
