@@ -1,3 +1,5 @@
+import { underPrefixes } from '../../platform/db/prefix.ts';
+import { insertInBatches } from '../../platform/db/batch.ts';
 import { ulid } from 'ulid';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
@@ -88,15 +90,8 @@ export function listUsers(db: Executor, filter: UserListFilter): Promise<UserRow
     .selectAll()
     .where((eb) =>
       eb.or([
-        ...filter.scopePrefixes.map((prefix) => eb('scope_code', 'like', `${prefix}%`)),
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('user_microgrid')
-            .select('user_id')
-            .where((inner) => inner.or(filter.scopePrefixes.map((prefix) => inner('microgrid_code', 'like', `${prefix}%`)))),
-        ),
+        underPrefixes('scope_code', filter.scopePrefixes),
+        eb('id', 'in', eb.selectFrom('user_microgrid').select('user_id').where(underPrefixes('microgrid_code', filter.scopePrefixes))),
       ]),
     )
     .$if(filter.role !== undefined, (q) => q.where('role', '=', filter.role as UserRow['role']))
@@ -150,12 +145,7 @@ export async function revokeApiKeyRow(db: Executor, id: string, at: string): Pro
 }
 
 export function listApiKeys(db: Executor, scopePrefixes: string[]): Promise<ApiKeyRow[]> {
-  return db
-    .selectFrom('api_key')
-    .selectAll()
-    .where((eb) => eb.or(scopePrefixes.map((prefix) => eb('scope_code', 'like', `${prefix}%`))))
-    .orderBy('created_at', 'desc')
-    .execute();
+  return db.selectFrom('api_key').selectAll().where(underPrefixes('scope_code', scopePrefixes)).orderBy('created_at', 'desc').execute();
 }
 
 /** Scope of a signed-in user as the authz core sees it. */
@@ -192,18 +182,10 @@ export async function microgridsOfUsers(db: Executor, userIds: string[]): Promis
   return byUser;
 }
 
-export async function insertUsers(db: Executor, users: UserRow[]): Promise<void> {
-  for (let i = 0; i < users.length; i += 500)
-    await db
-      .insertInto('app_user')
-      .values(users.slice(i, i + 500))
-      .execute();
+export function insertUsers(db: Executor, users: UserRow[]): Promise<void> {
+  return insertInBatches(db, 'app_user', users);
 }
 
-export async function insertWorkerMicrogrids(db: Executor, rows: { user_id: string; microgrid_code: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000)
-    await db
-      .insertInto('user_microgrid')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+export function insertWorkerMicrogrids(db: Executor, rows: { user_id: string; microgrid_code: string }[]): Promise<void> {
+  return insertInBatches(db, 'user_microgrid', rows);
 }

@@ -7,7 +7,8 @@ import type { AreaGeometry, Position } from './org.geometry.ts';
  * reports BD-09; taken as WGS-84 either would put a report 300-700 m from where it happened around
  * Macun. So every position that enters the registry names its system and is converted here, once.
  */
-export type Crs = 'wgs84' | 'gcj02' | 'bd09';
+export const CRS_VALUES = ['wgs84', 'gcj02', 'bd09'] as const;
+export type Crs = (typeof CRS_VALUES)[number];
 
 /**
  * gcoord is CommonJS whose types say `export default`: under NodeNext TypeScript types the default
@@ -16,8 +17,6 @@ export type Crs = 'wgs84' | 'gcj02' | 'bd09';
  */
 type Gcoord = typeof gcoordModule.default;
 const gcoord: Gcoord = 'transform' in gcoordModule ? (gcoordModule as unknown as Gcoord) : gcoordModule.default;
-
-export const CRS_VALUES: readonly Crs[] = ['wgs84', 'gcj02', 'bd09'];
 
 const GCOORD_CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
 

@@ -1,3 +1,5 @@
+import { underPrefixes } from '../../platform/db/prefix.ts';
+import { insertInBatches } from '../../platform/db/batch.ts';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
 import type { OrgUnitTable } from './org.tables.ts';
@@ -13,17 +15,6 @@ export const NO_BOUNDARY = { geometry: null, centroid_lng: null, centroid_lat: n
 
 export function findUnit(db: Executor, code: string): Promise<OrgUnit | undefined> {
   return db.selectFrom('org_unit').selectAll().where('code', '=', code).executeTakeFirst();
-}
-
-/** Every unit under the given prefixes (inclusive), ordered by code, which is also tree order. */
-export function listSubtrees(db: Executor, prefixes: string[], maxCodeLength?: number): Promise<OrgUnit[]> {
-  return db
-    .selectFrom('org_unit')
-    .selectAll()
-    .where((eb) => eb.or(prefixes.map((prefix) => eb('code', 'like', `${prefix}%`))))
-    .$if(maxCodeLength !== undefined, (q) => q.where((eb) => eb(eb.fn('length', ['code']), '<=', maxCodeLength!)))
-    .orderBy('code')
-    .execute();
 }
 
 export function listChildren(db: Executor, parentCode: string): Promise<OrgUnit[]> {
@@ -81,13 +72,8 @@ export function listTopUnits(db: Executor): Promise<OrgUnit[]> {
 }
 
 /** Inserts many units in a few statements (parents before children, as given). */
-export async function insertUnits(db: Executor, units: OrgUnit[]): Promise<void> {
-  // 500 rows × 11 columns stays under SQLite's and PostgreSQL's bound-parameter limits.
-  for (let i = 0; i < units.length; i += 500)
-    await db
-      .insertInto('org_unit')
-      .values(units.slice(i, i + 500))
-      .execute();
+export function insertUnits(db: Executor, units: OrgUnit[]): Promise<void> {
+  return insertInBatches(db, 'org_unit', units);
 }
 
 /** Replaces a unit's name and boundary, bumping its version. */
@@ -147,7 +133,7 @@ export async function countUnitsByLevel(db: Executor, prefixes: string[]): Promi
   const rows = await db
     .selectFrom('org_unit')
     .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
-    .where((eb) => eb.or(prefixes.map((prefix) => eb('code', 'like', `${prefix}%`))))
+    .where(underPrefixes('code', prefixes))
     .groupBy('level')
     .execute();
   return new Map(rows.map((row) => [row.level, Number(row.n)]));

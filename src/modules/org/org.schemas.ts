@@ -1,3 +1,4 @@
+import { CRS_VALUES } from './org.crs.ts';
 import { z } from 'zod';
 
 export const orgLevel = z.enum(['district', 'subdistrict', 'community', 'grid', 'microgrid', 'department']);
@@ -41,7 +42,7 @@ export const renameUnitBody = z.strictObject({
 export const locateQuery = z.strictObject({
   lng: z.coerce.number().min(-180).max(180),
   lat: z.coerce.number().min(-90).max(90),
-  crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+  crs: z.enum(CRS_VALUES).default('wgs84'),
 });
 
 export const locationView = z.object({

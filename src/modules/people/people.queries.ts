@@ -3,7 +3,6 @@ import { can } from '../../platform/authz/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
 import { getVisibleUnit } from '../org/org.queries.ts';
-import { maskName } from '../../platform/pii/pii.mask.ts';
 import { maskedResident, indexOf, type MaskedResident } from './people.personalData.ts';
 import {
   countPeople,
@@ -11,7 +10,6 @@ import {
   listHouseholds,
   residentsOfHouseholds,
   searchResidents,
-  workersOf,
   type ScopeCounts,
 } from './people.repository.ts';
 
@@ -93,18 +91,6 @@ export async function residentDetail(platform: Platform, actor: Actor, id: strin
   const row = await findResident(platform.database.db, id);
   if (!row || !can(actor, 'people.read', row.microgrid_code)) throw notFound('resident', id);
   return maskedResident(platform, row);
-}
-
-/** Who looks after each micro-grid: the worker's name is masked like any resident's. */
-export async function workersServing(platform: Platform, actor: Actor, microgridCodes: string[]) {
-  const visible = microgridCodes.filter((code) => can(actor, 'people.read', code));
-  const rows = await workersOf(platform.database.db, visible);
-  return rows.map((row) => ({
-    microgridCode: row.microgrid_code,
-    residentId: row.resident_id,
-    name: maskName(row.name),
-    since: row.since,
-  }));
 }
 
 /** Households, residents and workers under the actor's scope. */

@@ -1,3 +1,5 @@
+import { underPrefixes } from '../../platform/db/prefix.ts';
+import { insertInBatches } from '../../platform/db/batch.ts';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
 import type { BuildingTable, HouseholdTable, ResidentTable } from './people.tables.ts';
@@ -23,7 +25,7 @@ export function listHouseholds(db: Executor, scope: string[], unitCode: string, 
     .selectFrom('household')
     .selectAll()
     .where('microgrid_code', 'like', `${unitCode}%`)
-    .where((eb) => eb.or(scope.map((prefix) => eb('microgrid_code', 'like', `${prefix}%`))))
+    .where(underPrefixes('microgrid_code', scope))
     .$if(page.after !== undefined, (q) => q.where('id', '>', page.after!))
     .orderBy('id')
     .limit(page.limit)
@@ -49,7 +51,7 @@ export function searchResidents(db: Executor, filter: ResidentFilter): Promise<R
   return db
     .selectFrom('resident')
     .selectAll('resident')
-    .where((eb) => eb.or(filter.scope.map((prefix) => eb('resident.microgrid_code', 'like', `${prefix}%`))))
+    .where(underPrefixes('resident.microgrid_code', filter.scope))
     .$if(filter.unitCode !== undefined, (q) => q.where('resident.microgrid_code', 'like', `${filter.unitCode}%`))
     .$if(filter.idNumberIndex !== undefined, (q) => q.where('resident.id_number_index', '=', filter.idNumberIndex!))
     .$if(filter.phoneIndex !== undefined, (q) => q.where('resident.phone_index', '=', filter.phoneIndex!))
@@ -76,23 +78,6 @@ export function findHouseholdsById(db: Executor, ids: string[]): Promise<Househo
   return db.selectFrom('household').selectAll().where('id', 'in', ids).execute();
 }
 
-/** Workers serving each of the given micro-grids. */
-export function workersOf(db: Executor, microgridCodes: string[]) {
-  if (microgridCodes.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('worker_microgrid')
-    .innerJoin('resident', 'resident.id', 'worker_microgrid.resident_id')
-    .select([
-      'worker_microgrid.microgrid_code',
-      'worker_microgrid.since',
-      'resident.id as resident_id',
-      'resident.name',
-      'resident.phone_enc',
-    ])
-    .where('worker_microgrid.microgrid_code', 'in', microgridCodes)
-    .execute();
-}
-
 export interface ScopeCounts {
   households: number;
   residents: number;
@@ -106,20 +91,20 @@ export async function countPeople(db: Executor, prefixes: string[]): Promise<Sco
     const row = await db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where((eb) => eb.or(prefixes.map((prefix) => eb('microgrid_code', 'like', `${prefix}%`))))
+      .where(underPrefixes('microgrid_code', prefixes))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   };
   const workers = await db
     .selectFrom('worker_microgrid')
     .select((eb) => eb.fn.count<number>('resident_id').distinct().as('n'))
-    .where((eb) => eb.or(prefixes.map((prefix) => eb('microgrid_code', 'like', `${prefix}%`))))
+    .where(underPrefixes('microgrid_code', prefixes))
     .executeTakeFirstOrThrow();
   const unserved = await db
     .selectFrom('org_unit')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('level', '=', 'microgrid')
-    .where((eb) => eb.or(prefixes.map((prefix) => eb('code', 'like', `${prefix}%`))))
+    .where(underPrefixes('code', prefixes))
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -136,29 +121,16 @@ export async function countPeople(db: Executor, prefixes: string[]): Promise<Sco
   };
 }
 
-export async function insertBuildings(db: Executor, rows: BuildingTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('building')
-      .values(rows.slice(i, i + 500))
-      .execute();
+export function insertBuildings(db: Executor, rows: BuildingTable[]): Promise<void> {
+  return insertInBatches(db, 'building', rows);
 }
 
-export async function insertHouseholds(db: Executor, rows: HouseholdRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('household')
-      .values(rows.slice(i, i + 500))
-      .execute();
+export function insertHouseholds(db: Executor, rows: HouseholdRow[]): Promise<void> {
+  return insertInBatches(db, 'household', rows);
 }
 
-export async function insertResidents(db: Executor, rows: ResidentRow[]): Promise<void> {
-  // 16 columns: 500 rows stay under the bound-parameter limits of both databases.
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('resident')
-      .values(rows.slice(i, i + 500))
-      .execute();
+export function insertResidents(db: Executor, rows: ResidentRow[]): Promise<void> {
+  return insertInBatches(db, 'resident', rows);
 }
 
 export async function insertWorkers(
@@ -167,17 +139,9 @@ export async function insertWorkers(
   stamp: { created_at: string; updated_at: string; version: number },
 ): Promise<void> {
   const rows = workers.map((w) => ({ resident_id: w.residentId, user_id: w.userId, since: w.since, ...stamp }));
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('worker')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertInBatches(db, 'worker', rows);
   const served = workers.flatMap((w) =>
     w.microgridCodes.map((code) => ({ resident_id: w.residentId, microgrid_code: code, since: w.since })),
   );
-  for (let i = 0; i < served.length; i += 1000)
-    await db
-      .insertInto('worker_microgrid')
-      .values(served.slice(i, i + 1000))
-      .execute();
+  await insertInBatches(db, 'worker_microgrid', served);
 }

@@ -41,7 +41,3 @@ export function scopeCovers(scope: Scope, code: string): boolean {
 export function scopePrefixes(scope: Scope): string[] {
   return scope.kind === 'microgrids' ? scope.codes : [scope.code];
 }
-
-export function describeScope(scope: Scope): string {
-  return scope.kind === 'microgrids' ? `microgrids:${scope.codes.join(',')}` : `${scope.kind}:${scope.code}`;
-}

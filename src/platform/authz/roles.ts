@@ -31,15 +31,6 @@ export const ROLE_SCOPE_KIND: Record<Role, ScopeKind> = {
   leader: 'unit',
 };
 
-/** The org level an office role is normally scoped to; accounts may be scoped higher, never lower. */
-export const ROLE_HOME_LEVEL: Partial<Record<Role, string>> = {
-  grid_staff: 'grid',
-  community_admin: 'community',
-  subdistrict_admin: 'subdistrict',
-  district_admin: 'district',
-  leader: 'district',
-};
-
 /** Roles that administer accounts and the organisation inside their own subtree. */
 export const ADMIN_ROLES: readonly Role[] = ['district_admin', 'subdistrict_admin', 'community_admin'];
 

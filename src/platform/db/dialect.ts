@@ -59,28 +59,6 @@ export async function lockForTransaction<T>(trx: Transaction<T>, kind: DbKind, n
   await sql`select pg_advisory_xact_lock(${lockKey(name).toString()}::bigint)`.execute(trx);
 }
 
-/**
- * Try to become the one instance that runs a periodic job now; false means another instance holds
- * it. Inside a transaction, so the claim ends with it. SQLite has one instance by construction.
- */
-export async function tryLockForTransaction<T>(trx: Transaction<T>, kind: DbKind, name: string): Promise<boolean> {
-  if (kind !== 'postgres') return true;
-  const result = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey(name).toString()}::bigint) as locked`.execute(
-    trx,
-  );
-  return result.rows[0]?.locked === true;
-}
-
-/** Case-insensitive LIKE: `ilike` on PostgreSQL, SQLite's LIKE is already case-insensitive for ASCII. */
-export function likeOperator(kind: DbKind): 'ilike' | 'like' {
-  return kind === 'postgres' ? 'ilike' : 'like';
-}
-
-/** Escape %, _ and \ so user text matches literally inside a LIKE pattern (used with ESCAPE '\'). */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**

@@ -1,8 +1,9 @@
 import type { Log } from '../log.ts';
 
 /**
- * Periodic jobs inside the server (DESIGN.md "jobs and timers"). A job that must run on one
- * instance only claims its turn itself, with `tryLockForTransaction` from the dialect helpers.
+ * Periodic jobs inside the server (DESIGN.md "jobs and timers"). Every instance runs every job, so
+ * a job must be safe to run on several at once (the audit seal takes an advisory lock and finds
+ * nothing left to seal on the second instance; expiring sessions is an idempotent delete).
  */
 export interface Job {
   name: string;
