@@ -7,7 +7,8 @@ import { makeResidents, type ResidentTag } from './population/residents.ts';
 import { chooseWorkers, type MicrogridPeople } from './population/workers.ts';
 import { createRandom, type Random } from './random.ts';
 
-export { REFERENCE_DATE, ageOn, idCheckCharacter } from './population/identity.ts';
+export { REFERENCE_DATE, ageOn } from './population/identity.ts';
+export { idCheckCharacter } from '../modules/people/people.validation.ts';
 export { RESIDENT_TAGS, type ResidentTag } from './population/residents.ts';
 
 /**

@@ -6,6 +6,7 @@ import { createUser } from '../../src/modules/accounts/commands/createUser.ts';
 import { createDistrict } from '../../src/modules/org/commands/createDistrict.ts';
 import { createUnit } from '../../src/modules/org/commands/createUnit.ts';
 import { registerHousehold } from '../../src/modules/people/commands/registerHousehold.ts';
+import { idCheckCharacter } from '../../src/modules/people/people.validation.ts';
 
 /** Test data is built through the real commands, so every factory row is also audited. */
 const bySystem = () => ({ actor: systemActor('test'), requestId: null });
@@ -36,9 +37,15 @@ export function makeApiKey(platform: Platform, scopeCode: string, purpose: 'inte
   return createApiKey(platform, bySystem(), { name: `key for ${scopeCode}`, purpose, scopeCode });
 }
 
+/** A valid ID number of someone born on `birth` (YYYYMMDD) in 马村区, told apart by `number` (1-999). */
+export function residentIdNumber(birth: string, number: number): string {
+  const first17 = `410804${birth}${String(number).padStart(3, '0')}`;
+  return first17 + idCheckCharacter(first17);
+}
+
 /**
  * A household of two in a micro-grid: an elderly woman living with her son, with full personal
- * data. `number` (1-9999) makes their ID numbers and phones unique: it is their last four digits.
+ * data. `number` (1-999) makes their ID numbers and phones unique.
  */
 export function makeHousehold(platform: Platform, microgridCode: string, number: number) {
   const n = String(number).padStart(4, '0');
@@ -50,7 +57,7 @@ export function makeHousehold(platform: Platform, microgridCode: string, number:
         name: '张桂兰',
         gender: 'female',
         birthDate: '1948-03-12',
-        idNumber: `41080419480312${n}`,
+        idNumber: residentIdNumber('19480312', number),
         phone: `1390391${n}`,
         healthNotes: '高血压，需定期服药',
         tags: ['elderly'],
@@ -59,7 +66,7 @@ export function makeHousehold(platform: Platform, microgridCode: string, number:
         name: '李建国',
         gender: 'male',
         birthDate: '1975-07-01',
-        idNumber: `41080419750701${n}`,
+        idNumber: residentIdNumber('19750701', number),
         phone: `1380391${n}`,
         healthNotes: null,
         tags: ['party_member'],

@@ -1,5 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { DbKind } from '../../src/platform/db/database.ts';
+import type { DbKind, Tables } from '../../src/platform/db/database.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server.ts';
 import { scratch, type Scratch } from './databases.ts';
@@ -52,7 +52,7 @@ export function as(server: RunningServer, token: string | null) {
 /** Counts rows of a table, to prove a refused request changed nothing. */
 export async function countRows(
   server: RunningServer,
-  table: 'audit_record' | 'org_unit' | 'app_user' | 'api_key' | 'session',
+  table: keyof Tables,
 ): Promise<number> {
   const row = await server.platform.database.db
     .selectFrom(table)

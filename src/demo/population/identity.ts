@@ -1,4 +1,5 @@
 import type { Random } from '../random.ts';
+import { idCheckCharacter } from '../../modules/people/people.validation.ts';
 
 /**
  * Birth dates, resident ID numbers (GB 11643-1999) and mobile numbers for the synthetic residents.
@@ -41,16 +42,6 @@ export function birthDateAt(random: Random, age: number): string {
   const days = isLeap(year) ? 366 : 365;
   const k = random.int(2, days + 1);
   return k > days ? `${year + 1}-01-01` : dateOfYear(year, k);
-}
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-
-/** The ISO 7064 MOD 11-2 check character of the first 17 digits of a resident ID number. */
-export function idCheckCharacter(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * ID_WEIGHTS[i];
-  return ID_CHECK[sum % 11];
 }
 
 /** Issues unique ID numbers: area code, birth date, a sequence whose last digit is odd for men, check. */

@@ -540,3 +540,14 @@ function crossingPoint(a: Position, b: Position, c: Position, d: Position): Posi
   const t = ((c[0] - a[0]) * (d[1] - c[1]) - (c[1] - a[1]) * (d[0] - c[0])) / denominator;
   return [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
 }
+
+/**
+ * Metres between two WGS-84 points, on the local tangent plane: within a district (tens of
+ * kilometres) the error is far below a household's size, and it is cheap enough to sort by.
+ */
+export function distanceMetres(a: Position, b: Position): number {
+  const metresPerDegree = 111_320;
+  const dx = (b[0] - a[0]) * metresPerDegree * Math.cos((((a[1] + b[1]) / 2) * Math.PI) / 180);
+  const dy = (b[1] - a[1]) * metresPerDegree;
+  return Math.hypot(dx, dy);
+}

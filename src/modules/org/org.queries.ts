@@ -16,7 +16,7 @@ import {
 } from './org.repository.ts';
 import type { OrgNodeView, OrgUnitView } from './org.schemas.ts';
 import { toWgs84, type Crs } from './org.crs.ts';
-import { bboxOf, type AreaGeometry, type BBox, type Position } from './org.geometry.ts';
+import { bboxOf, distanceMetres, type AreaGeometry, type BBox, type Position } from './org.geometry.ts';
 import { simplifyForZoom } from './org.simplify.ts';
 import { microgridIndexOf } from './org.spatialIndex.ts';
 
@@ -157,4 +157,35 @@ export async function areaCounts(db: Db, actor: Actor): Promise<AreaCounts> {
 export async function lookupUnits(db: Db, codes: string[]): Promise<Map<string, OrgUnitView>> {
   const units = await findUnitsByCode(db, [...new Set(codes)]);
   return new Map(units.map((unit) => [unit.code, presentUnit(unit)]));
+}
+
+export interface NearbyMicrogrid {
+  code: string;
+  name: string;
+  centroid: Position | null;
+  /** From the centre of the micro-grid asked about; null when either has no boundary. */
+  distanceMetres: number | null;
+}
+
+/**
+ * A micro-grid and its sibling micro-grids of the same grid, nearest first, for choosing a worker
+ * who lives in it or next to it (联近). Scope is the caller's business: this only reads the tree.
+ */
+export async function microgridNeighbourhood(db: Db, code: string): Promise<{ self: NearbyMicrogrid; siblings: NearbyMicrogrid[] } | null> {
+  const unit = await findUnit(db, code);
+  if (unit?.level !== 'microgrid' || !unit.parent_code) return null;
+  const centre = centroidOfUnit(unit);
+  const near = (other: OrgUnit): NearbyMicrogrid => {
+    const at = centroidOfUnit(other);
+    return { code: other.code, name: other.name, centroid: at, distanceMetres: centre && at ? distanceMetres(centre, at) : null };
+  };
+  const siblings = (await listChildren(db, unit.parent_code))
+    .filter((other) => other.level === 'microgrid' && other.code !== code)
+    .map(near)
+    .sort((a, b) => (a.distanceMetres ?? Infinity) - (b.distanceMetres ?? Infinity));
+  return { self: near(unit), siblings };
+}
+
+function centroidOfUnit(unit: OrgUnit): Position | null {
+  return unit.centroid_lng === null || unit.centroid_lat === null ? null : [unit.centroid_lng, unit.centroid_lat];
 }

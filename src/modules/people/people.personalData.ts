@@ -58,6 +58,7 @@ export interface MaskedResident {
   phone: string | null;
   hasHealthNotes: boolean;
   tags: ResidentTag[];
+  version: number;
 }
 
 /** A resident as everyone sees them by default: `张*明`, `410804********1234`, `138****5678`. */
@@ -74,5 +75,6 @@ export function maskedResident(platform: Platform, row: ResidentRow): MaskedResi
     phone: clear.phone && maskPhone(clear.phone),
     hasHealthNotes: row.health_notes_enc !== null,
     tags: JSON.parse(row.tags) as ResidentTag[],
+    version: row.version,
   };
 }

@@ -145,3 +145,183 @@ export async function insertWorkers(
   );
   await insertInBatches(db, 'worker_microgrid', served);
 }
+
+// ── Editing the registry: households, residents, workers ─────────────────────────────────────────
+
+export function findHousehold(db: Executor, id: string): Promise<HouseholdRow | undefined> {
+  return db.selectFrom('household').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Applies `changes` when the row is still at `version`; false when someone changed it first. */
+export async function updateHouseholdRow(db: Executor, id: string, version: number, changes: Partial<HouseholdRow>): Promise<boolean> {
+  const result = await db
+    .updateTable('household')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Members follow their household when it moves: the micro-grid is repeated on each resident. */
+export async function moveResidentsOfHousehold(db: Executor, householdId: string, microgridCode: string, at: string): Promise<void> {
+  await db
+    .updateTable('resident')
+    .set((eb) => ({ microgrid_code: microgridCode, updated_at: at, version: eb('version', '+', 1) }))
+    .where('household_id', '=', householdId)
+    .execute();
+}
+
+export async function updateResidentRow(db: Executor, id: string, version: number, changes: Partial<ResidentRow>): Promise<boolean> {
+  const result = await db
+    .updateTable('resident')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Another resident already registered with this ID number (its keyed hash), if any. */
+export function findResidentByIdNumberIndex(db: Executor, index: string): Promise<ResidentRow | undefined> {
+  return db.selectFrom('resident').selectAll().where('id_number_index', '=', index).executeTakeFirst();
+}
+
+export interface WorkerRow {
+  resident_id: string;
+  user_id: string | null;
+  since: string;
+  version: number;
+  microgrids: string[];
+}
+
+/** A worker with the micro-grids they serve, or undefined when the resident is not a worker. */
+export async function findWorker(db: Executor, residentId: string): Promise<WorkerRow | undefined> {
+  const worker = await db.selectFrom('worker').selectAll().where('resident_id', '=', residentId).executeTakeFirst();
+  if (!worker) return undefined;
+  const served = await db
+    .selectFrom('worker_microgrid')
+    .select('microgrid_code')
+    .where('resident_id', '=', residentId)
+    .orderBy('since')
+    .orderBy('microgrid_code')
+    .execute();
+  return { ...worker, microgrids: served.map((s) => s.microgrid_code) };
+}
+
+/** The account already linked to a worker, so one account never speaks for two people. */
+export function findWorkerByUser(db: Executor, userId: string): Promise<{ resident_id: string } | undefined> {
+  return db.selectFrom('worker').select('resident_id').where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Workers serving at least one micro-grid under the unit (and inside the scope), with the residents they are. */
+export async function listWorkersServing(
+  db: Executor,
+  scope: string[],
+  unitCode: string,
+): Promise<{ worker: WorkerRow; resident: ResidentRow }[]> {
+  const served = await db
+    .selectFrom('worker_microgrid')
+    .select(['resident_id', 'microgrid_code'])
+    .where('microgrid_code', 'like', `${unitCode}%`)
+    .where(underPrefixes('microgrid_code', scope))
+    .orderBy('microgrid_code')
+    .limit(5000)
+    .execute();
+  const ids = [...new Set(served.map((s) => s.resident_id))];
+  if (ids.length === 0) return [];
+  const workers = await db.selectFrom('worker').selectAll().where('resident_id', 'in', ids).execute();
+  const allServed = await db.selectFrom('worker_microgrid').selectAll().where('resident_id', 'in', ids).orderBy('since').execute();
+  const residents = new Map((await db.selectFrom('resident').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+  const byWorker = new Map(workers.map((w) => [w.resident_id, w]));
+  return ids.map((id) => ({
+    worker: { ...byWorker.get(id)!, microgrids: allServed.filter((s) => s.resident_id === id).map((s) => s.microgrid_code) },
+    resident: residents.get(id)!,
+  }));
+}
+
+export async function insertWorkerRow(
+  db: Executor,
+  row: { resident_id: string; user_id: string | null; since: string; created_at: string },
+): Promise<void> {
+  await db
+    .insertInto('worker')
+    .values({ ...row, updated_at: row.created_at, version: 1 })
+    .execute();
+}
+
+export async function serveMicrogrid(db: Executor, residentId: string, microgridCode: string, since: string): Promise<void> {
+  await db.insertInto('worker_microgrid').values({ resident_id: residentId, microgrid_code: microgridCode, since }).execute();
+}
+
+export async function stopServingMicrogrid(db: Executor, residentId: string, microgridCode: string): Promise<void> {
+  await db.deleteFrom('worker_microgrid').where('resident_id', '=', residentId).where('microgrid_code', '=', microgridCode).execute();
+}
+
+export async function deleteWorkerRow(db: Executor, residentId: string): Promise<void> {
+  await db.deleteFrom('worker').where('resident_id', '=', residentId).execute();
+}
+
+/** Workers bump their version on every change of what they serve, so two editors cannot both win. */
+export async function touchWorker(db: Executor, residentId: string, version: number, at: string, userId?: string | null): Promise<boolean> {
+  const result = await db
+    .updateTable('worker')
+    .set({ version: version + 1, updated_at: at, ...(userId !== undefined ? { user_id: userId } : {}) })
+    .where('resident_id', '=', residentId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface CandidateRow {
+  resident: ResidentRow;
+  /** Where their household lives: its building, or null when it has none. */
+  position: [number, number] | null;
+  /** Micro-grids the resident already serves. */
+  serving: number;
+}
+
+/**
+ * Adults of working age with a phone, not disabled, living in the given micro-grids: the pool
+ * from which a micro-grid's worker is chosen (联亲联近联熟). Birth dates bound the age in SQL.
+ */
+export async function listWorkerCandidates(
+  db: Executor,
+  microgridCodes: string[],
+  bornBetween: [string, string],
+  limit: number,
+): Promise<CandidateRow[]> {
+  if (microgridCodes.length === 0) return [];
+  const rows = await db
+    .selectFrom('resident')
+    .innerJoin('household', 'household.id', 'resident.household_id')
+    .leftJoin('building', 'building.id', 'household.building_id')
+    .selectAll('resident')
+    .select(['building.lng as lng', 'building.lat as lat'])
+    .select((eb) =>
+      eb
+        .selectFrom('worker_microgrid')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('worker_microgrid.resident_id', '=', 'resident.id')
+        .as('serving'),
+    )
+    .where('resident.microgrid_code', 'in', microgridCodes)
+    .where('resident.phone_enc', 'is not', null)
+    .where('resident.birth_date', '>=', bornBetween[0])
+    .where('resident.birth_date', '<=', bornBetween[1])
+    .where('resident.tags', 'not like', '%"disabled"%')
+    .orderBy('resident.id')
+    .limit(limit)
+    .execute();
+  return rows.map(({ lng, lat, serving, ...resident }) => ({
+    resident: resident as ResidentRow,
+    position: lng === null || lat === null ? null : [lng, lat],
+    serving: Number(serving ?? 0),
+  }));
+}
+
+/** The people serving a micro-grid (one, normally). */
+export async function workersOfMicrogrid(db: Executor, microgridCode: string): Promise<string[]> {
+  const rows = await db.selectFrom('worker_microgrid').select('resident_id').where('microgrid_code', '=', microgridCode).execute();
+  return rows.map((r) => r.resident_id);
+}

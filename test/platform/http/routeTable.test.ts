@@ -24,7 +24,9 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       .replaceAll('{foreignUnit}', world.codes.foreign)
       .replaceAll('{foreignUser}', world.users.foreign.id)
       .replaceAll('{foreignApiKey}', world.foreignKey.row.id)
-      .replaceAll('{foreignResident}', world.foreignHousehold.residents[0].id);
+      .replaceAll('{foreignResident}', world.foreignHousehold.residents[0].id)
+      .replaceAll('{foreignHousehold}', world.foreignHousehold.household.id)
+      .replaceAll('{foreignMicrogrid}', world.codes.foreignMicrogrid);
 
   it('lists the platform routes it protects', () => {
     const urls = server.app.routeTable.map((r) => `${r.method} ${r.url}`);

@@ -6,6 +6,8 @@ import { unprocessable } from '../../../platform/http/errors.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
 import { sealResident } from '../people.personalData.ts';
 import { insertHouseholds, insertResidents, type HouseholdRow, type ResidentRow } from '../people.repository.ts';
+import { cleanResident } from '../people.validation.ts';
+import { requireUnusedIdNumbers } from './addResident.ts';
 import type { ResidentTag } from '../people.tables.ts';
 
 /** Ids that sort in creation order even within one millisecond: members keep the order given. */
@@ -40,17 +42,18 @@ export async function registerHousehold(
   const unit = await lookupUnit(platform.database.db, input.microgridCode);
   if (unit?.level !== 'microgrid') throw unprocessable('people.bad_microgrid', `${input.microgridCode} is not a micro-grid.`);
   if (input.members.length === 0) throw unprocessable('people.no_members', 'A household has at least one member.');
+  const members = input.members.map(cleanResident);
   const at = platform.clock.now().toISOString();
   const household: HouseholdRow = {
     id: ulid(),
     building_id: null,
     microgrid_code: input.microgridCode,
-    address: input.address,
+    address: input.address.trim(),
     created_at: at,
     updated_at: at,
     version: 1,
   };
-  const residents: ResidentRow[] = input.members.map((member) => ({
+  const residents: ResidentRow[] = members.map((member) => ({
     id: ulid(),
     household_id: household.id,
     microgrid_code: input.microgridCode,
@@ -64,6 +67,7 @@ export async function registerHousehold(
     version: 1,
   }));
   return runAudited(platform, by, async (trx) => {
+    await requireUnusedIdNumbers(platform, trx, members);
     await insertHouseholds(trx, [household]);
     await insertResidents(trx, residents);
     return {
