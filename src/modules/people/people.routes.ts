@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Actor } from '../../platform/authz/actor.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
-import { areaCounts } from '../org/org.queries.ts';
+import { narrowScope } from '../../platform/authz/actor.ts';
+import { areaCounts, getVisibleUnit } from '../org/org.queries.ts';
 import { addResident } from './commands/addResident.ts';
 import { assignWorker } from './commands/assignWorker.ts';
 import { registerHousehold } from './commands/registerHousehold.ts';
@@ -38,6 +39,7 @@ import {
   residentsQuery,
   revealBody,
   revealView,
+  summaryQuery,
   summaryView,
   workerMicrogridParams,
   workersQuery,
@@ -52,10 +54,17 @@ export function peopleRoutes(app: ApiApp, platform: Platform): void {
     '/api/org/summary',
     {
       config: { scopeProbe: { kind: 'filtered' } },
-      schema: { tags: ['org'], summary: 'Counts of units, households, residents and workers in my scope', response: { 200: summaryView } },
+      schema: {
+        tags: ['org'],
+        summary: 'Counts of units, households, residents and workers in my scope, or in one unit of it',
+        querystring: summaryQuery,
+        response: { 200: summaryView },
+      },
     },
     async (request) => {
-      const actor = request.actor!;
+      const { unit } = request.query;
+      if (unit) await getVisibleUnit(platform.database.db, request.actor!, unit);
+      const actor = unit ? { ...request.actor!, scope: narrowScope(request.actor!.scope, unit) } : request.actor!;
       return { ...(await areaCounts(platform.database.db, actor)), ...(await peopleCounts(platform, actor)) };
     },
   );

@@ -56,6 +56,9 @@ export const revealView = z.object({
   healthNotes: z.string().nullable().optional(),
 });
 
+/** Without `unit`: the whole scope; with it: the part of the scope under that unit. */
+export const summaryQuery = z.strictObject({ unit: orgCode.optional() });
+
 export const summaryView = z.object({
   district: z.number().int(),
   subdistrict: z.number().int(),

@@ -39,7 +39,12 @@ describe.each(DATABASES)('the people registry on %s', (kind) => {
   });
 
   it('finds a resident by exact ID number (however typed) or by a fragment of the name', async () => {
-    const byId = (await home('GET', `/api/people/residents?idNumber=${encodeURIComponent(`${ID_NUMBER.slice(0, 6)} ${ID_NUMBER.slice(6, 14)} ${ID_NUMBER.slice(14)}`)}`)).json();
+    const byId = (
+      await home(
+        'GET',
+        `/api/people/residents?idNumber=${encodeURIComponent(`${ID_NUMBER.slice(0, 6)} ${ID_NUMBER.slice(6, 14)} ${ID_NUMBER.slice(14)}`)}`,
+      )
+    ).json();
     expect(byId.items.map((r: { id: string }) => r.id)).toEqual([grandmother.id]);
     const byName = (await home('GET', `/api/people/residents?q=${encodeURIComponent('桂兰')}`)).json();
     expect(byName.items.map((r: { id: string }) => r.id)).toContain(grandmother.id);
@@ -100,6 +105,20 @@ describe.each(DATABASES)('the people registry on %s', (kind) => {
       microgridsWithoutWorker: 2,
     });
     expect((await worker('GET', '/api/org/summary')).json()).toMatchObject({ district: 0, microgrid: 1, households: 1, residents: 2 });
+  });
+
+  it('summarises one unit of the scope, and only the part of it inside the scope', async () => {
+    const admin = as(server, await signIn(server, world.users.admin.username));
+    expect((await admin('GET', `/api/org/summary?unit=${world.codes.home}`)).json()).toMatchObject({
+      district: 0,
+      subdistrict: 1,
+      microgrid: 1,
+      households: 1,
+      residents: 2,
+    });
+    expect((await worker('GET', `/api/org/summary?unit=${world.codes.homeMicrogrid}`)).json()).toMatchObject({ microgrid: 1, households: 1 });
+    expect((await worker('GET', `/api/org/summary?unit=${world.codes.homeGrid}`)).statusCode).toBe(404);
+    expect((await home('GET', `/api/org/summary?unit=${world.codes.foreign}`)).statusCode).toBe(404);
   });
 });
 
