@@ -92,6 +92,15 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     return rows.map((row) => row.code);
   }
 
+  async function countHouseholds(microgrid: string): Promise<number> {
+    const row = await server.platform.database.db
+      .selectFrom('household')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('microgrid_code', '=', microgrid)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Waits until the map shows the children of `code` and returns how many polygons it draws. */
   async function mapOf(page: Page, code: string): Promise<number> {
     const map = page.locator(`.unit-map[data-within="${code}"]`);
@@ -183,7 +192,7 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     await context.close();
   });
 
-  test('console map: drill down from the district to a micro-grid by clicking polygons', async () => {
+  test('console map: drill down from the district to a micro-grid by clicking polygons, see who lives there, reveal a phone', async () => {
     const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
     await page.goto('/login');
     await page.getByLabel('用户名').fill('admin');
@@ -223,11 +232,44 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     await map.locator('.leaflet-zoom-anim').waitFor({ state: 'detached' });
     expect(await map.locator('path.leaflet-interactive').count()).toBe(microgrids.length);
 
-    await clickUnit(page, microgrids[0]); // nothing below a micro-grid: the empty state
+    // A micro-grid: instead of a map of what lies below, who looks after it and who lives in it, masked.
+    await clickUnit(page, microgrids[0]);
     await page.locator('.ant-descriptions').getByText('微网格', { exact: true }).waitFor();
-    await page.getByText('暂无边界数据', { exact: true }).waitFor();
     await expect.poll(() => map.isVisible()).toBe(false);
-    expect(asked.filter((url) => url.includes(`within=${microgrids[0]}&`))).toHaveLength(1);
+    const maskedPhone = /1\d{2}\*{4}\d{4}/;
+    const worker = page.locator('.worker-card [data-worker]');
+    await worker.waitFor();
+    expect(await worker.innerText()).toMatch(maskedPhone);
+    expect(await worker.innerText()).toMatch(/\S\*\S?/); // the name, masked
+    const households = page.locator('.household-table tbody tr.ant-table-row');
+    await households.first().waitFor();
+    expect(await households.count()).toBe(await countHouseholds(microgrids[0]));
+    const firstHousehold = await households.first().innerText();
+    expect(firstHousehold).toMatch(maskedPhone);
+    expect(firstHousehold).not.toMatch(/\d{11}/);
+
+    // The district admin may see one phone number in clear, after saying why; the reveal is audited.
+    const someone = households.first().locator('[data-resident]').filter({ hasText: maskedPhone }).first();
+    const residentId = (await someone.getAttribute('data-resident'))!;
+    const member = page.locator(`.household-table [data-resident="${residentId}"]`); // stays put once the phone shows
+    const masked = (await member.innerText()).match(maskedPhone)![0];
+    await member.getByRole('button', { name: /查看/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: '查看' }).click();
+    await dialog.getByText('请填写查看原因').waitFor(); // a reason is required
+    await dialog.getByLabel('查看原因').fill('电话核实住户信息');
+    await dialog.getByRole('button', { name: '查看' }).click();
+    const revealed = await member.locator('[data-revealed="phone"]').innerText();
+    expect(revealed).toMatch(/^1\d{10}$/);
+    expect(`${revealed.slice(0, 3)}****${revealed.slice(7)}`).toBe(masked);
+    const audit = await server.platform.database.db
+      .selectFrom('audit_record')
+      .select(['action', 'object_id', 'summary'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ action: 'people.reveal', object_id: residentId });
+    expect(JSON.parse(audit.summary)).toEqual({ fields: ['phone'], reason: '电话核实住户信息' });
+    expect(audit.summary).not.toContain(revealed);
 
     expect(problems).toEqual([]);
     await context.close();

@@ -1,30 +1,47 @@
 import { HomeOutlined, UserOutlined } from '@ant-design/icons';
 import { NavBar, TabBar } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { matchPath, Outlet, useLocation, useNavigate } from 'react-router-dom';
 
-/** Title bar on top, the page, and the tab bar at the bottom. */
+/** Pages below a tab: their title and where "back" leads when there is no history to go back to (a link opened afresh). */
+const SUB_PAGES = [
+  {
+    pattern: '/grids/:code/households/:id',
+    title: 'mobile.household',
+    up: (params: Record<string, string | undefined>) => `/grids/${params.code}`,
+  },
+  { pattern: '/grids/:code', title: 'mobile.households', up: () => '/' },
+];
+
+/** Title bar on top (with a back arrow below the tabs' own pages), the page, and the tab bar at the bottom. */
 export function MobileLayout() {
   const { t } = useTranslation();
-  const { pathname } = useLocation();
+  const location = useLocation();
   const navigate = useNavigate();
   const tabs = [
     { key: '/', title: t('mobile.home'), icon: <HomeOutlined /> },
     { key: '/me', title: t('mobile.me'), icon: <UserOutlined /> },
   ];
-  const active = tabs.find((tab) => tab.key === pathname) ?? tabs[0];
+  const tab = tabs.find((candidate) => candidate.key === location.pathname);
+  const sub = SUB_PAGES.map((page) => ({ page, match: matchPath(page.pattern, location.pathname) })).find(({ match }) => match);
+  // Households belong to the home tab.
+  const active = tab ?? tabs[0];
+  const back = () => {
+    if (location.key !== 'default') navigate(-1);
+    else if (sub) navigate(sub.page.up(sub.match!.params), { replace: true });
+  };
 
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100vh', background: '#f5f5f5' }}>
-      <NavBar back={null} style={{ background: '#fff' }}>
-        {active.title}
+      <NavBar back={sub ? t('mobile.back') : null} onBack={back} style={{ background: '#fff' }}>
+        {sub ? t(sub.page.title) : active.title}
       </NavBar>
       <main style={{ flex: 1, overflowY: 'auto' }}>
         <Outlet />
       </main>
       <TabBar activeKey={active.key} onChange={(key) => navigate(key)} style={{ background: '#fff', borderTop: '1px solid #eee' }}>
-        {tabs.map((tab) => (
-          <TabBar.Item key={tab.key} icon={tab.icon} title={tab.title} />
+        {tabs.map((item) => (
+          <TabBar.Item key={item.key} icon={item.icon} title={item.title} />
         ))}
       </TabBar>
     </div>

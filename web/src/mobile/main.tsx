@@ -9,6 +9,8 @@ import { RequireAuth } from '../shared/RequireAuth.tsx';
 import { MobileLayout } from './MobileLayout.tsx';
 import { MobileProvider } from './MobileProvider.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { HouseholdPage } from './pages/HouseholdPage.tsx';
+import { HouseholdsPage } from './pages/HouseholdsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MePage } from './pages/MePage.tsx';
 
@@ -27,6 +29,8 @@ createRoot(document.getElementById('root')!).render(
               }
             >
               <Route index element={<HomePage />} />
+              <Route path="grids/:code" element={<HouseholdsPage />} />
+              <Route path="grids/:code/households/:id" element={<HouseholdPage />} />
               <Route path="me" element={<MePage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>

@@ -7,12 +7,15 @@ import { ApiError } from '../../shared/api.ts';
 import type { OrgNode, OrgUnit } from '../../shared/model.ts';
 import { useApi } from '../../shared/useApi.ts';
 import { UnitMap } from '../map/UnitMap.tsx';
+import { MicrogridPanel } from '../registry/MicrogridPanel.tsx';
+import { UnitCounts } from '../registry/UnitCounts.tsx';
 import { ForbiddenPage } from './ForbiddenPage.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
 /**
- * The unit chosen in the tree (`?unit=`, else the scope's first unit): what it is, the map of what lies
- * below and the list of it. The cards stay mounted while another unit loads, so the map keeps its view.
+ * The unit chosen in the tree or on the map (`?unit=`, else the scope's first unit): what it is and its
+ * counts, then the map of what lies below and the list of it; a micro-grid shows its worker and
+ * households instead. The cards stay mounted while another unit loads, so the map keeps its view.
  */
 export function HomePage() {
   const { t } = useTranslation();
@@ -49,11 +52,13 @@ export function HomePage() {
             ]}
           />
         )}
+        {unit.data && <UnitCounts code={unit.data.code} level={unit.data.level} />}
       </Card>
-      <Card title={t('map.title')}>
+      {unit.data?.level === 'microgrid' && unit.data.code === code && <MicrogridPanel key={code} microgrid={unit.data} />}
+      <Card title={t('map.title')} style={unit.data?.level === 'microgrid' ? { display: 'none' } : undefined}>
         <UnitMap code={code} name={unit.data?.name} onSelect={select} />
       </Card>
-      <Card title={t('org.children')}>
+      <Card title={t('org.children')} style={unit.data?.level === 'microgrid' ? { display: 'none' } : undefined}>
         <Table<OrgNode>
           rowKey="code"
           columns={columns}
