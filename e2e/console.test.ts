@@ -1,24 +1,26 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../src/platform/config.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
+import {
+  browserSuiteRuns,
+  buildWebIfStale,
+  launchChromium,
+  openPage as openBrowserPage,
+  repo,
+  signInToConsole,
+} from './support/browser.ts';
 
 /**
  * The web shell in a real headless Chromium against the real server on a fresh demo database:
  * the console at / and the worker H5 at /m. Chromium is mandatory in CI; elsewhere its absence
  * skips the suite with a loud line.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const runs = hasChromium || process.env.CI === 'true';
-if (!runs) console.warn('SKIPPED browser suite: /usr/bin/chromium missing');
+const runs = browserSuiteRuns('console');
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 // The README's screenshot is refreshed only on request (WANGGE_SCREENSHOT=1 npx vitest run e2e), so a
 // test run never rewrites a tracked file.
 const SCREENSHOT =
@@ -31,7 +33,7 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
   let firstCommunity: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(repo, 'scripts', 'build-web.mjs'), '--if-stale'], { cwd: repo, stdio: 'inherit' });
+    buildWebIfStale();
     dataDir = mkdtempSync(join(tmpdir(), 'wangge-e2e-'));
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     server = await startServer(config, { jobs: false });
@@ -43,18 +45,7 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
       .orderBy('code')
       .executeTakeFirstOrThrow();
     firstCommunity = community.name;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -63,20 +54,7 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** A fresh browser profile whose page fails the test on any script error or CSP violation. */
-  async function openPage(
-    options: Parameters<Browser['newContext']>[0],
-  ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', ...options });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.text().includes('Content Security Policy')) problems.push(`CSP: ${message.text()}`);
-    });
-    return { context, page, problems };
-  }
+  const openPage = (options: Parameters<Browser['newContext']>[0]) => openBrowserPage(browser, server.url, options);
 
   const path = (page: Page) => new URL(page.url()).pathname;
 
@@ -194,11 +172,7 @@ describe.skipIf(!runs)('web shell in Chromium', () => {
 
   test('console map: drill down from the district to a micro-grid by clicking polygons, see who lives there, reveal a phone', async () => {
     const { context, page, problems } = await openPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto('/login');
-    await page.getByLabel('用户名').fill('admin');
-    await page.getByLabel('密码', { exact: true }).fill('wangge-demo');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signInToConsole(page, 'admin', 'wangge-demo');
 
     const asked: string[] = []; // the map's requests
     page.on('request', (request) => request.url().includes('/api/org/map?') && asked.push(request.url()));

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * What every browser suite shares: Debian's Chromium (mandatory in CI; elsewhere its absence skips
+ * the suite with a loud line), the web app built if stale, and pages that fail their test on any
+ * script error or Content-Security-Policy violation.
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Whether the suite `name` runs here; says so loudly when it does not. */
+export function browserSuiteRuns(name: string): boolean {
+  const runs = existsSync(CHROMIUM) || process.env.CI === 'true';
+  if (!runs) console.warn(`SKIPPED browser suite (${name}): ${CHROMIUM} missing`);
+  return runs;
+}
+
+/** `npm test` builds first; a suite run on its own (`npx vitest run e2e/...`) builds here when sources changed. */
+export function buildWebIfStale(): void {
+  execFileSync(process.execPath, [join(repo, 'scripts', 'build-web.mjs'), '--if-stale'], { cwd: repo, stdio: 'inherit' });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      // The machine's network is closed: without these Chromium keeps trying to reach Google.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Script errors and CSP violations seen so far: a test ends with `expect(problems).toEqual([])`. */
+  problems: string[];
+}
+
+/** A fresh browser profile on `baseURL` in Chinese. */
+export async function openPage(browser: Browser, baseURL: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<OpenedPage> {
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN', ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) problems.push(`CSP: ${message.text()}`);
+  });
+  return { context, page, problems };
+}
+
+/** Signs in on the console's login page and waits for the home page. */
+export async function signInToConsole(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
