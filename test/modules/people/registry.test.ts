@@ -91,6 +91,12 @@ describe.each(DATABASES)('the people registry on %s', (kind) => {
     expect((await department('GET', '/api/people/residents')).statusCode).toBe(403);
   });
 
+  it('stores no ID number, phone or health note in clear in any column of the resident table', async () => {
+    const rows = JSON.stringify(await server.platform.database.db.selectFrom('resident').selectAll().execute());
+    expect(rows).toContain('张桂兰'); // the rows are there
+    for (const clear of [ID_NUMBER, '13903910001', '高血压']) expect(rows).not.toContain(clear);
+  });
+
   it('summarises the scope: units of every level, households, residents, micro-grids without a worker', async () => {
     const admin = as(server, await signIn(server, world.users.admin.username));
     expect((await admin('GET', '/api/org/summary')).json()).toEqual({
