@@ -1,30 +1,28 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { systemActor } from '../src/platform/authz/actor.ts';
 import { registerHousehold } from '../src/modules/people/commands/registerHousehold.ts';
 import { DEFAULT_WEB_DIR } from '../src/server.ts';
-import { makeHousehold, makeUser, makeWorld, PASSWORD, residentIdNumber, type World } from '../test/support/factories.ts';
+import { makeHousehold, makeUnit, makeUser, makeWorld, PASSWORD, residentIdNumber, type World } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
+import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage } from './support/browser.ts';
 
 /**
  * The worker H5 in a real headless Chromium on a phone-sized screen, against the real server on a
  * small world of its own (no demo): a worker sees their micro-grid, its households masked, opens one
  * and calls a member, which reveals the phone (audited) and hands it to `tel:`. Households of another
- * micro-grid never show. Chromium is mandatory in CI; elsewhere its absence skips the suite loudly.
+ * micro-grid never show. A household opened by its link, and a micro-grid's counts, are asked for
+ * alone, never by fetching the whole micro-grid. Chromium is mandatory in CI; elsewhere its absence
+ * skips the suite loudly.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const runs = hasChromium || process.env.CI === 'true';
-if (!runs) console.warn('SKIPPED browser suite (worker H5): /usr/bin/chromium missing');
+const runs = browserSuiteRuns('worker H5');
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 /** The home micro-grid's households: makeWorld's 幸福路1号, 幸福路3-26号, and one elderly woman living alone. */
 const HOUSEHOLDS = 26;
 const RESIDENTS = 25 * 2 + 1;
+/** A micro-grid past the API's largest page (200): its counts must still be exact. */
+const BIG_MICROGRID = '41080400100100102';
+const BIG_HOUSEHOLDS = 201;
 
 describe.skipIf(!runs)('worker H5 in Chromium', () => {
   let server: TestServer;
@@ -34,7 +32,7 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
   let unassigned: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(repo, 'scripts', 'build-web.mjs'), '--if-stale'], { cwd: repo, stdio: 'inherit' });
+    buildWebIfStale();
     server = await startTestServer('sqlite', {}, { webDir: DEFAULT_WEB_DIR });
     const { platform } = server;
     world = await makeWorld(platform); // 幸福路1号 in the worker's micro-grid, 幸福路2号 in the foreign one
@@ -64,18 +62,7 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
     await platform.database.db.deleteFrom('user_microgrid').where('user_id', '=', worker.id).execute();
     unassigned = worker.username;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -83,23 +70,22 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
     await server?.dispose();
   });
 
-  /** A fresh phone-sized browser profile whose page fails the test on any script error or CSP violation. */
-  async function openPhone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({
-      baseURL: server.url,
-      locale: 'zh-CN',
+  /**
+   * A fresh phone-sized browser profile whose page fails the test on any script error or CSP violation;
+   * `requests` collects the path and query of every API request the page makes.
+   */
+  async function openPhone(): Promise<{ context: BrowserContext; page: Page; problems: string[]; requests: string[] }> {
+    const { context, page, problems } = await openPage(browser, server.url, {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
     });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.text().includes('Content Security Policy')) problems.push(`CSP: ${message.text()}`);
+    const requests: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) requests.push(decodeURIComponent(url.pathname + url.search));
     });
-    return { context, page, problems };
+    return { context, page, problems, requests };
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
@@ -114,7 +100,7 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
   const cards = (page: Page) => page.locator('.household-list .household-card');
 
   test('a worker sees their micro-grid, its households masked, and calls a member', async () => {
-    const { context, page, problems } = await openPhone();
+    const { context, page, problems, requests } = await openPhone();
     const home = world.codes.homeMicrogrid;
     await signIn(page, world.users.worker.username);
 
@@ -125,6 +111,9 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
     await grid.getByText(`${HOUSEHOLDS} 户 · ${RESIDENTS} 人`, { exact: true }).waitFor();
     await page.locator('[data-count="households"]').getByText(String(HOUSEHOLDS), { exact: true }).waitFor();
     expect(await page.getByText(world.codes.foreignMicrogrid).count()).toBe(0);
+    // Counted by the server for the micro-grid alone, not from its households.
+    expect(requests).toContain(`/api/org/summary?unit=${home}`);
+    expect(requests.filter(listsHouseholds)).toEqual([]);
 
     // 我的住户: a page of households, masked; scrolling loads the rest; the foreign household never shows.
     await grid.click();
@@ -189,16 +178,61 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
     const kept = await page.evaluate<string>('JSON.stringify([{ ...localStorage }, { ...sessionStorage }, history.state, location.href])');
     expect(kept).not.toContain('13903910001');
 
-    // A link opened afresh finds the household without the list; a foreign household's link shows nothing of it.
+    // A link opened afresh asks for that one household, not the micro-grid's list; a foreign household's
+    // link shows nothing of it.
+    requests.length = 0;
     await page.goto(`/m/grids/${home}/households/${aloneId}`);
     await page.locator('.household-address').getByText('光明巷7号', { exact: true }).waitFor();
+    await page.getByText('独居老人', { exact: true }).waitFor();
     await page.getByText('正在拨打').waitFor({ state: 'detached' }); // the revealed number left with the page
+    await page.locator('.adm-list-item', { hasText: '王*英' }).getByText('独居', { exact: true }).waitFor();
+    expect(requests).toContain(`/api/people/households/${aloneId}`);
+    expect(requests.filter(listsHouseholds)).toEqual([]);
+    // A link naming the wrong micro-grid shows the household under its own.
+    await page.goto(`/m/grids/${world.codes.foreignMicrogrid}/households/${aloneId}`);
+    await page.waitForURL(`**/m/grids/${home}/households/${aloneId}`);
+    await page.locator('.household-address').getByText('光明巷7号', { exact: true }).waitFor();
     await page.goto(`/m/grids/${world.codes.foreignMicrogrid}/households/${world.foreignHousehold.household.id}`);
     await page.getByText('未找到该住户，可能已迁出或不在您的微网格内', { exact: true }).waitFor();
     expect(await page.getByText('幸福路2号').count()).toBe(0);
     await page.goto(`/m/grids/${world.codes.foreignMicrogrid}`);
     await page.getByText('未找到该微网格，或它不在您的负责范围内', { exact: true }).waitFor();
     expect(await page.getByText('幸福路2号').count()).toBe(0);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('a micro-grid past one page of households shows its exact counts; a link opens any of them', async () => {
+    await makeUnit(server.platform, BIG_MICROGRID);
+    let last = aloneId;
+    for (let number = 101; number < 101 + BIG_HOUSEHOLDS; number++) {
+      last = (await makeHousehold(server.platform, BIG_MICROGRID, number)).household.id;
+    }
+    const worker = await makeUser(server.platform, { role: 'microgrid_worker', microgrids: [BIG_MICROGRID] });
+    const { context, page, problems, requests } = await openPhone();
+    await signIn(page, worker.username);
+
+    const grid = page.locator('.adm-list-item', { hasText: `单位${BIG_MICROGRID}` });
+    await grid.getByText(`${BIG_HOUSEHOLDS} 户 · ${BIG_HOUSEHOLDS * 2} 人`, { exact: true }).waitFor();
+    await page.locator('[data-count="households"]').getByText(String(BIG_HOUSEHOLDS), { exact: true }).waitFor();
+    expect(await page.getByText(/\+/).count()).toBe(0); // no "200+"
+    expect(requests).toContain(`/api/org/summary?unit=${BIG_MICROGRID}`);
+
+    // The last household registered, by its link.
+    await page.goto(`/m/grids/${BIG_MICROGRID}/households/${last}`);
+    await page
+      .locator('.household-address')
+      .getByText(`幸福路${100 + BIG_HOUSEHOLDS}号`, { exact: true })
+      .waitFor();
+    const lastNumber = String(100 + BIG_HOUSEHOLDS).padStart(4, '0');
+    await page.locator('.adm-list-item', { hasText: '张*兰' }).getByText(`电话 139****${lastNumber}`, { exact: true }).waitFor();
+    expect(requests).toContain(`/api/people/households/${last}`);
+    expect(requests.filter(listsHouseholds)).toEqual([]);
+    // Another worker's household is not found, whatever micro-grid its link names.
+    await page.goto(`/m/grids/${BIG_MICROGRID}/households/${aloneId}`);
+    await page.getByText('未找到该住户，可能已迁出或不在您的微网格内', { exact: true }).waitFor();
+    expect(await page.getByText('光明巷7号').count()).toBe(0);
 
     expect(problems).toEqual([]);
     await context.close();
@@ -213,6 +247,11 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
     await context.close();
   });
 });
+
+/** A request for a micro-grid's list of households (what the household and home pages used to fetch whole). */
+function listsHouseholds(request: string): boolean {
+  return request.startsWith('/api/people/households?');
+}
 
 /** Scrolls the page's scrolling area to its end, as a thumb would, so the list asks for its next page. */
 async function scrollToEnd(page: Page): Promise<void> {

@@ -1,7 +1,7 @@
 import { List } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import type { CursorPage, Household, OrgNode, ScopeSummary } from '../../shared/model.ts';
+import type { OrgNode, ScopeSummary } from '../../shared/model.ts';
 import { useApi } from '../../shared/useApi.ts';
 import { Empty, Failure, Loading } from '../Blocks.tsx';
 
@@ -75,19 +75,17 @@ function UnitItem({ unit }: { unit: OrgNode }) {
   );
 }
 
-/**
- * Households and residents of one micro-grid. There is no per-unit count endpoint, so they are
- * counted from one large page of its households (a micro-grid holds 20-30); "200+" past a page.
- */
+/** Households and residents of one micro-grid, counted by the server (`GET /api/org/summary?unit=`). */
 function MicrogridCounts({ code }: { code: string }) {
   const { t } = useTranslation();
-  const page = useApi<CursorPage<Household>>(`/api/people/households?unit=${code}&limit=200`);
-  if (!page.data) return null;
-  const more = page.data.nextCursor === null ? '' : '+';
-  const residents = page.data.items.reduce((sum, household) => sum + household.members.length, 0);
+  const summary = useApi<ScopeSummary>(`/api/org/summary?unit=${encodeURIComponent(code)}`);
+  if (!summary.data) return null; // like the scope's counts: a bonus, the item opens without them
   return (
     <span className="microgrid-counts">
-      {t('mobile.householdsAndResidents', { households: `${page.data.items.length}${more}`, residents: `${residents}${more}` })}
+      {t('mobile.householdsAndResidents', {
+        households: summary.data.households.toLocaleString(),
+        residents: summary.data.residents.toLocaleString(),
+      })}
     </span>
   );
 }

@@ -1,10 +1,10 @@
 import { List, Tag } from 'antd-mobile';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useParams } from 'react-router-dom';
+import { Navigate, useLocation, useParams } from 'react-router-dom';
 import type { Household } from '../../shared/model.ts';
+import { useApi } from '../../shared/useApi.ts';
 import { Empty, Failure, Loading } from '../Blocks.tsx';
-import { allHouseholds, householdNeedsCare, isNotFound } from '../people/households.ts';
+import { householdNeedsCare, isNotFound } from '../people/households.ts';
 import { MemberItem } from '../people/MemberItem.tsx';
 import { useCall } from '../people/useCall.ts';
 
@@ -12,14 +12,19 @@ import { useCall } from '../people/useCall.ts';
 export function HouseholdPage() {
   const { t } = useTranslation();
   const { code = '', id = '' } = useParams();
-  const answer = useHousehold(code, id);
+  const answer = useHousehold(id);
   const call = useCall();
 
-  if (answer.household === null || isNotFound(answer.error)) return <Empty title={t('mobile.householdGone')} />;
+  if (isNotFound(answer.error)) return <Empty title={t('mobile.householdGone')} />;
   if (answer.error !== undefined) return <Failure error={answer.error} />;
   if (answer.household === undefined) return <Loading />;
 
   const household = answer.household;
+  // A link naming another micro-grid (the household has moved within the worker's micro-grids): show it
+  // under its own, so that "back" leads to the list it is on.
+  if (household.microgridCode !== code) {
+    return <Navigate to={`/grids/${household.microgridCode}/households/${household.id}`} state={{ household }} replace />;
+  }
   return (
     <List
       header={
@@ -41,26 +46,11 @@ export function HouseholdPage() {
 
 /**
  * The household the list handed over in the navigation state (masked data only), or, on a link
- * opened afresh, found among its micro-grid's households: null when it is not there.
+ * opened afresh, `GET /api/people/households/:id` (masked; 404 outside the worker's micro-grids).
  */
-function useHousehold(code: string, id: string): { household?: Household | null; error?: unknown } {
+function useHousehold(id: string): { household?: Household; error?: unknown } {
   const handed = (useLocation().state as { household?: Household } | null)?.household;
   const given = handed?.id === id ? handed : undefined;
-  const [found, setFound] = useState<{ key: string; household?: Household | null; error?: unknown }>({ key: '' });
-  const key = `${code}/${id}`;
-
-  useEffect(() => {
-    if (given) return;
-    let current = true;
-    allHouseholds(code).then(
-      ({ households }) => current && setFound({ key, household: households.find((household) => household.id === id) ?? null }),
-      (error: unknown) => current && setFound({ key, error }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [code, id, key, given]);
-
-  if (given) return { household: given };
-  return found.key === key ? found : {};
+  const fetched = useApi<Household>(given ? null : `/api/people/households/${encodeURIComponent(id)}`);
+  return given ? { household: given } : { household: fetched.data, error: fetched.error };
 }

@@ -21,7 +21,7 @@ export function ResidentTags({ tags }: { tags: readonly ResidentTag[] }) {
     <Space wrap style={{ '--gap': '4px' }}>
       {sorted.map((tag) => (
         <Tag key={tag} color={COLOURS[tag]} fill={tag === 'party_member' ? 'outline' : 'solid'} data-tag={tag}>
-          {t(`mobile.tags.${tag}`)}
+          {t(`tags.${tag}`)}
         </Tag>
       ))}
     </Space>

@@ -3,7 +3,7 @@ import type { CursorPage, Household, MaskedResident, ResidentTag } from '../../s
 
 /** Households per page of the scrolling list: a screen and a half on a phone. */
 export const PAGE_SIZE = 20;
-/** The API's page-size cap, for the few places that want a whole micro-grid (20-30 households, DOMAIN.md §3). */
+/** The API's page-size cap, for the search, which wants a whole micro-grid (20-30 households, DOMAIN.md §3). */
 const FULL_PAGE = 200;
 /** A micro-grid never holds this many pages of households; the cap keeps a bad cursor from looping forever. */
 const MAX_PAGES = 10;
@@ -15,8 +15,8 @@ export function householdsPage(unit: string, after: string | null, limit = PAGE_
 }
 
 /**
- * Every household of a micro-grid, a few large pages at most. There is no "one household" or
- * "households matching" endpoint yet, so the detail page and the search resolve households from this.
+ * Every household of a micro-grid, a few large pages at most. There is no "households matching"
+ * endpoint yet, so the search resolves the matching residents' households from this.
  */
 export async function allHouseholds(unit: string): Promise<{ households: Household[]; complete: boolean }> {
   const households: Household[] = [];
