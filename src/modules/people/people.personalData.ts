@@ -3,6 +3,7 @@ import { blindIndex, decryptField, derivePiiKeys, encryptField, type PiiKeys } f
 import { maskIdNumber, maskName, maskPhone } from '../../platform/pii/pii.mask.ts';
 import type { ResidentRow } from './people.repository.ts';
 import type { ResidentTag } from './people.tables.ts';
+import type { NewResident } from './commands/registerHousehold.ts';
 
 /**
  * The personal data of residents (DOMAIN.md §10): how it is sealed on the way in and how it is
@@ -31,6 +32,28 @@ export function sealResident(platform: Platform, clear: ClearResident) {
     phone_enc: clear.phone && encryptField(keys, clear.phone, 'resident.phone'),
     phone_index: clear.phone && blindIndex(keys, 'phone', clear.phone),
     health_notes_enc: clear.healthNotes && encryptField(keys, clear.healthNotes, 'resident.health_notes'),
+  };
+}
+
+/** A resident's row as written: the personal data sealed, tags as JSON, a first version. */
+export function newResidentRow(
+  platform: Platform,
+  place: { id: string; householdId: string; microgridCode: string },
+  member: NewResident,
+  at: string,
+): ResidentRow {
+  return {
+    id: place.id,
+    household_id: place.householdId,
+    microgrid_code: place.microgridCode,
+    name: member.name,
+    gender: member.gender,
+    birth_date: member.birthDate,
+    ...sealResident(platform, member),
+    tags: JSON.stringify(member.tags),
+    created_at: at,
+    updated_at: at,
+    version: 1,
   };
 }
 

@@ -3,7 +3,7 @@ import { authorize, can } from '../../../platform/authz/policy.ts';
 import { runAudited, type By, type Trx } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { conflict, notFound } from '../../../platform/http/errors.ts';
-import { indexOf, sealResident } from '../people.personalData.ts';
+import { indexOf, newResidentRow } from '../people.personalData.ts';
 import { findHousehold, findResidentByIdNumberIndex, insertResidents, type ResidentRow } from '../people.repository.ts';
 import { cleanResident } from '../people.validation.ts';
 import type { NewResident } from './registerHousehold.ts';
@@ -18,20 +18,8 @@ export async function addResident(platform: Platform, by: By, householdId: strin
     if (!household || !can(by.actor, 'people.read', household.microgrid_code)) throw notFound('household', householdId);
     authorize(by.actor, 'people.write', household.microgrid_code);
     await requireUnusedIdNumbers(platform, trx, [member]);
-    const at = platform.clock.now().toISOString();
-    const resident: ResidentRow = {
-      id: ulid(),
-      household_id: household.id,
-      microgrid_code: household.microgrid_code,
-      name: member.name,
-      gender: member.gender,
-      birth_date: member.birthDate,
-      ...sealResident(platform, member),
-      tags: JSON.stringify(member.tags),
-      created_at: at,
-      updated_at: at,
-      version: 1,
-    };
+    const place = { id: ulid(), householdId: household.id, microgridCode: household.microgrid_code };
+    const resident = newResidentRow(platform, place, member, platform.clock.now().toISOString());
     await insertResidents(trx, [resident]);
     return {
       result: resident,

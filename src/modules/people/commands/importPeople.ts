@@ -1,7 +1,7 @@
 import { authorize } from '../../../platform/authz/policy.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
-import { sealResident } from '../people.personalData.ts';
+import { newResidentRow } from '../people.personalData.ts';
 import { insertBuildings, insertHouseholds, insertResidents, insertWorkers } from '../people.repository.ts';
 import type { BuildingTable } from '../people.tables.ts';
 import type { NewResident } from './registerHousehold.ts';
@@ -38,17 +38,7 @@ export async function importPeople(platform: Platform, by: By, data: PeopleImpor
     address: h.address,
     ...stamp,
   }));
-  const residents = data.residents.map((r) => ({
-    id: r.id,
-    household_id: r.householdId,
-    microgrid_code: r.microgridCode,
-    name: r.name,
-    gender: r.gender,
-    birth_date: r.birthDate,
-    ...sealResident(platform, r),
-    tags: JSON.stringify(r.tags),
-    ...stamp,
-  }));
+  const residents = data.residents.map((r) => newResidentRow(platform, r, r, at));
   await runAudited(platform, by, async (trx) => {
     await insertBuildings(trx, buildings);
     await insertHouseholds(trx, households);

@@ -4,7 +4,7 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { unprocessable } from '../../../platform/http/errors.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
-import { sealResident } from '../people.personalData.ts';
+import { newResidentRow } from '../people.personalData.ts';
 import { insertHouseholds, insertResidents, type HouseholdRow, type ResidentRow } from '../people.repository.ts';
 import { cleanResident } from '../people.validation.ts';
 import { requireUnusedIdNumbers } from './addResident.ts';
@@ -53,19 +53,9 @@ export async function registerHousehold(
     updated_at: at,
     version: 1,
   };
-  const residents: ResidentRow[] = members.map((member) => ({
-    id: ulid(),
-    household_id: household.id,
-    microgrid_code: input.microgridCode,
-    name: member.name,
-    gender: member.gender,
-    birth_date: member.birthDate,
-    ...sealResident(platform, member),
-    tags: JSON.stringify(member.tags),
-    created_at: at,
-    updated_at: at,
-    version: 1,
-  }));
+  const residents = members.map((member) =>
+    newResidentRow(platform, { id: ulid(), householdId: household.id, microgridCode: input.microgridCode }, member, at),
+  );
   return runAudited(platform, by, async (trx) => {
     await requireUnusedIdNumbers(platform, trx, members);
     await insertHouseholds(trx, [household]);

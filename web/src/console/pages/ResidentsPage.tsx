@@ -1,10 +1,10 @@
 import { SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Flex, Form, Input, Table } from 'antd';
+import { Button, Card, Empty, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
-import { errorMessage } from '../../i18n/index.ts';
 import { useMe } from '../../shared/auth.tsx';
 import type { MaskedResident } from '../../shared/model.ts';
+import { CursorTable } from '../registry/CursorTable.tsx';
 import { canEditRegistry } from '../registry/permissions.ts';
 import { ResidentTags } from '../registry/ResidentTags.tsx';
 import { RevealButton } from '../registry/RevealButton.tsx';
@@ -49,26 +49,10 @@ export function ResidentsPage() {
         initial={{ q, idNumber }}
         onSearch={(values) => setParams(Object.fromEntries(Object.entries(values).filter(([, value]) => value?.trim())))}
       />
-      {list.error !== undefined && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ margin: '12px 0' }} />}
       {!q && !idNumber ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('registry.searchStart')} />
       ) : (
-        <>
-          <Table<MaskedResident>
-            rowKey="id"
-            className="resident-table"
-            columns={columns}
-            dataSource={list.items}
-            loading={list.loading}
-            pagination={false}
-            locale={{ emptyText: t('registry.searchEmpty') }}
-          />
-          {list.hasMore && (
-            <Flex justify="center" style={{ marginTop: 12 }}>
-              <Button onClick={list.loadMore}>{t('registry.loadMore')}</Button>
-            </Flex>
-          )}
-        </>
+        <CursorTable<MaskedResident> list={list} columns={columns} className="resident-table" empty={t('registry.searchEmpty')} />
       )}
     </Card>
   );

@@ -1,9 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Flex, Space, Table, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../i18n/index.ts';
 import type { Household, MaskedResident } from '../../shared/model.ts';
+import { CursorTable } from './CursorTable.tsx';
 import { HouseholdModals, type HouseholdEdit } from './HouseholdModals.tsx';
 import { ResidentTags } from './ResidentTags.tsx';
 import { RevealButton } from './RevealButton.tsx';
@@ -77,23 +77,12 @@ export function HouseholdTable({ microgridCode, gridCode, canEdit }: { microgrid
         )
       }
     >
-      {list.error !== undefined && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 12 }} />}
-      <Table<Household>
-        rowKey="id"
-        className="household-table"
+      <CursorTable<Household>
+        list={list}
         columns={columns}
-        dataSource={list.items}
-        loading={list.loading}
-        pagination={false}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('registry.noHouseholds')} /> }}
+        className="household-table"
+        empty={<Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('registry.noHouseholds')} />}
       />
-      {list.hasMore && (
-        <Flex justify="center" style={{ marginTop: 12 }}>
-          <Button onClick={list.loadMore} loading={list.loading}>
-            {t('registry.loadMore')}
-          </Button>
-        </Flex>
-      )}
       <HouseholdModals edit={edit} microgridCode={microgridCode} gridCode={gridCode} onClose={() => setEdit(null)} onDone={list.reload} />
     </Card>
   );
