@@ -1,9 +1,10 @@
 import type { Platform } from '../../platform/context.ts';
+import type { Trx } from '../../platform/command.ts';
+import { conflict } from '../../platform/http/errors.ts';
 import { blindIndex, decryptField, derivePiiKeys, encryptField, type PiiKeys } from '../../platform/pii/pii.crypto.ts';
 import { maskIdNumber, maskName, maskPhone } from '../../platform/pii/pii.mask.ts';
-import type { ResidentRow } from './people.repository.ts';
+import { findResidentByIdNumberIndex, type ResidentRow } from './people.repository.ts';
 import type { ResidentTag } from './people.tables.ts';
-import type { NewResident } from './commands/registerHousehold.ts';
 
 /**
  * The personal data of residents (DOMAIN.md §10): how it is sealed on the way in and how it is
@@ -15,6 +16,17 @@ function keysOf(platform: Platform): PiiKeys {
   let keys = keysByPlatform.get(platform);
   if (!keys) keysByPlatform.set(platform, (keys = derivePiiKeys(platform.secrets.piiKey)));
   return keys;
+}
+
+/** A resident as a form or a file gives them, personal data in clear (sealed before it is written). */
+export interface NewResident {
+  name: string;
+  gender: 'male' | 'female';
+  birthDate: string | null;
+  idNumber: string | null;
+  phone: string | null;
+  healthNotes: string | null;
+  tags: ResidentTag[];
 }
 
 export interface ClearResident {
@@ -100,4 +112,22 @@ export function maskedResident(platform: Platform, row: ResidentRow): MaskedResi
     tags: JSON.parse(row.tags) as ResidentTag[],
     version: row.version,
   };
+}
+
+/**
+ * One person, one registry entry: an ID number already registered (to anyone but `except`) is a
+ * 409 naming nobody, since the caller may not be allowed to know where that person lives.
+ */
+export async function requireUnusedIdNumbers(
+  platform: Platform,
+  trx: Trx,
+  members: { idNumber?: string | null }[],
+  except?: string,
+): Promise<void> {
+  const numbers = members.map((m) => m.idNumber).filter((n): n is string => !!n);
+  if (new Set(numbers).size !== numbers.length) throw conflict('people.duplicate_id_number', 'The same ID number is given twice.');
+  for (const number of numbers) {
+    const holder = await findResidentByIdNumberIndex(trx, indexOf(platform, 'id_number', number));
+    if (holder && holder.id !== except) throw conflict('people.duplicate_id_number', 'This ID number is already registered.');
+  }
 }

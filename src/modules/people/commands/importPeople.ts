@@ -4,7 +4,7 @@ import type { Platform } from '../../../platform/context.ts';
 import { newResidentRow } from '../people.personalData.ts';
 import { insertBuildings, insertHouseholds, insertResidents, insertWorkers } from '../people.repository.ts';
 import type { BuildingTable } from '../people.tables.ts';
-import type { NewResident } from './registerHousehold.ts';
+import type { NewResident } from '../people.personalData.ts';
 
 export interface PeopleImport {
   buildings: { id: string; microgridCode: string; address: string; kind: BuildingTable['kind']; position: [number, number] }[];

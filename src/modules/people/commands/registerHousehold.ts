@@ -4,24 +4,12 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { unprocessable } from '../../../platform/http/errors.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
-import { newResidentRow } from '../people.personalData.ts';
+import { newResidentRow, requireUnusedIdNumbers, type NewResident } from '../people.personalData.ts';
 import { insertHouseholds, insertResidents, type HouseholdRow, type ResidentRow } from '../people.repository.ts';
 import { cleanResident } from '../people.validation.ts';
-import { requireUnusedIdNumbers } from './addResident.ts';
-import type { ResidentTag } from '../people.tables.ts';
 
 /** Ids that sort in creation order even within one millisecond: members keep the order given. */
 const ulid = monotonicFactory();
-
-export interface NewResident {
-  name: string;
-  gender: 'male' | 'female';
-  birthDate: string | null;
-  idNumber: string | null;
-  phone: string | null;
-  healthNotes: string | null;
-  tags: ResidentTag[];
-}
 
 export interface NewHousehold {
   microgridCode: string;

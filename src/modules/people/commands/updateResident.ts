@@ -2,11 +2,10 @@ import { authorize, can } from '../../../platform/authz/policy.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { notFound, staleVersion } from '../../../platform/http/errors.ts';
-import { openResident, sealResident } from '../people.personalData.ts';
+import { openResident, requireUnusedIdNumbers, sealResident } from '../people.personalData.ts';
 import { findResident, updateResidentRow, type ResidentRow } from '../people.repository.ts';
 import type { ResidentTag } from '../people.tables.ts';
 import { cleanResident } from '../people.validation.ts';
-import { requireUnusedIdNumbers } from './addResident.ts';
 
 export interface ResidentChanges {
   version: number;
