@@ -1,5 +1,6 @@
-// `npx tsx bench/locate.ts`: point lookups per second of the micro-grid Locator (R-tree + exact
-// point-in-polygon) against a naive loop of pointInGeometry over every polygon, both measured in
+// `npx tsx bench/locate.ts`: point lookups per second of the micro-grid Locator (a grid of cells,
+// most answering by one array read, the rest by exact point-in-polygon over a few candidates) against
+// a naive loop of pointInGeometry over every polygon, both measured in
 // this process (one core) in interleaved rounds, the ratio taken per round so machine drift hits
 // both alike. The micro-grids are the demo district's 2,589 (seed wangge-demo). Prints PASS/FAIL
 // against the issue-3 targets; never changes the exit code (timings are not assertions).

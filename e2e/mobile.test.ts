@@ -48,7 +48,7 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
             name: '王秀英',
             gender: 'female',
             birthDate: '1940-05-06',
-            idNumber: residentIdNumber('19400506', 7),
+            idNumber: residentIdNumber('19400506', 7, 'female'),
             phone: '13700000007',
             healthNotes: null,
             tags: ['elderly', 'living_alone'],

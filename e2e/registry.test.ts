@@ -19,7 +19,7 @@ describe.skipIf(!runs)('registry console in Chromium', () => {
   let world: World;
   let staff: string;
   const NEXT_DOOR = '41080400100100102';
-  const ID_NUMBER = residentIdNumber('19500203', 31);
+  const ID_NUMBER = residentIdNumber('19500203', 31, 'female');
 
   beforeAll(async () => {
     buildWebIfStale();

@@ -3,6 +3,7 @@ import * as spine from './0001_spine.ts';
 import * as auditAppendOnly from './0002_audit_append_only.ts';
 import * as orgGeometry from './0003_org_geometry.ts';
 import * as people from './0004_people.ts';
+import * as registryIndexes from './0005_registry_indexes.ts';
 
 /** Every migration, in the order it runs. A new migration is a new file and one line here. */
 export const migrations: Migration[] = [
@@ -10,4 +11,5 @@ export const migrations: Migration[] = [
   { name: '0002_audit_append_only', up: auditAppendOnly.up },
   { name: '0003_org_geometry', up: orgGeometry.up },
   { name: '0004_people', up: people.up },
+  { name: '0005_registry_indexes', up: registryIndexes.up },
 ];

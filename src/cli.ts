@@ -6,6 +6,7 @@ import { registerBackupCommands } from './cli/backup.ts';
 import { registerDemoCommand } from './cli/demo.ts';
 import { registerInitCommand } from './cli/init.ts';
 import { registerServeCommands } from './cli/serve.ts';
+import { registerTransferCommands } from './cli/transfer.ts';
 
 /** `wangge`: run and operate the platform. Configuration comes from the environment (README). */
 const program = new Command('wangge')
@@ -19,5 +20,6 @@ registerDemoCommand(program);
 registerAccountCommands(program);
 registerBackupCommands(program);
 registerAuditCommands(program);
+registerTransferCommands(program);
 
 await program.parseAsync(process.argv);

@@ -9,7 +9,7 @@ import type { DemoPopulation } from './population.ts';
  * The demo's people and staff: every building, household and resident, the 2,406 workers, and an
  * account for every role (DOMAIN.md §2), all sharing DEMO_PASSWORD: `subdistrict-<code>`,
  * `community-<code>`, `staff-<grid code>`, `worker-<first micro-grid code>`, `dept-<code>`, `leader`,
- * `liaison` and `projects`.
+ * `liaison` and `projects` (suffixed `-<district code>` after the first district of a demo city).
  */
 export async function loadDemoPeople(
   platform: Platform,
@@ -17,6 +17,8 @@ export async function loadDemoPeople(
   geography: DemoGeography,
   population: DemoPopulation,
   departments: { code: string; name: string }[],
+  /** Appended to `leader`, `liaison` and `projects` for the second and later districts of a demo city. */
+  accountSuffix = '',
 ): Promise<void> {
   const units = geography.units;
   const names = new Map(population.residents.map((r) => [r.id, r.name]));
@@ -32,9 +34,9 @@ export async function loadDemoPeople(
         microgrids: [],
       }));
   const accounts: AccountToProvision[] = [
-    { username: 'leader', displayName: '区领导', role: 'leader', scopeCode: district, microgrids: [] },
-    { username: 'liaison', displayName: '包联干部', role: 'enterprise_liaison', scopeCode: district, microgrids: [] },
-    { username: 'projects', displayName: '发改委项目专员', role: 'project_officer', scopeCode: district, microgrids: [] },
+    { username: `leader${accountSuffix}`, displayName: '区领导', role: 'leader', scopeCode: district, microgrids: [] },
+    { username: `liaison${accountSuffix}`, displayName: '包联干部', role: 'enterprise_liaison', scopeCode: district, microgrids: [] },
+    { username: `projects${accountSuffix}`, displayName: '发改委项目专员', role: 'project_officer', scopeCode: district, microgrids: [] },
     ...office('subdistrict', 'subdistrict_admin', 'subdistrict', '管理员'),
     ...office('community', 'community_admin', 'community', '两委'),
     ...office('staff', 'grid_staff', 'grid', '专职网格员'),

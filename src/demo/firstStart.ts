@@ -6,7 +6,8 @@ import { createUnit } from '../modules/org/commands/createUnit.ts';
 import { importUnits } from '../modules/org/commands/importUnits.ts';
 import { loadDemoPeople } from './demoPeople.ts';
 import { generateDemoGeography } from './geography.ts';
-import { generateDemoPopulation } from './population.ts';
+import { createDemoIssued, generateDemoPopulation, type DemoIssued } from './population.ts';
+import { demoCity, type DemoDistrictSpec } from './city.ts';
 import { installedDistrict } from '../modules/org/org.queries.ts';
 
 /**
@@ -40,22 +41,53 @@ export async function loadDemoOnFirstStart(platform: Platform): Promise<FirstSta
   return { loaded: true };
 }
 
-export async function loadDemo(platform: Platform): Promise<void> {
+export interface LoadDemoOptions {
+  /** Districts side by side (city.ts); 1, the default, is the demo district alone. */
+  scale?: number;
+  /** False loads the org tree, departments and admin accounts only, no people: for fast tests of the city's geography. */
+  people?: boolean;
+  /** Told as each district is loaded, for the CLI's progress lines. */
+  onDistrict?: (district: DemoDistrictSpec, index: number, seconds: number) => void;
+}
+
+/**
+ * Loads the demo into an empty database: Macun, or with `scale` N a city of N districts (city.ts),
+ * each with its own seed-derived geography and people. ID numbers and phones are unique city-wide.
+ */
+export async function loadDemo(platform: Platform, options: LoadDemoOptions = {}): Promise<void> {
+  const issued = createDemoIssued();
+  const districts = demoCity(options.scale ?? 1);
+  for (const [index, district] of districts.entries()) {
+    const started = performance.now();
+    await loadDemoDistrict(platform, district, { besideOthers: index > 0, people: options.people ?? true, issued });
+    options.onDistrict?.(district, index, (performance.now() - started) / 1000);
+  }
+}
+
+async function loadDemoDistrict(
+  platform: Platform,
+  district: DemoDistrictSpec,
+  { besideOthers, people, issued }: { besideOthers: boolean; people: boolean; issued: DemoIssued },
+): Promise<void> {
   const by = { actor: systemActor('demo'), requestId: null };
-  const geography = generateDemoGeography({ seed: DEMO_SEED, districtCode: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name });
-  await createDistrict(platform, by, DEMO_DISTRICT.code, DEMO_DISTRICT.name);
+  const { code, name, originLng, originLat } = district;
+  const geography = generateDemoGeography({ seed: DEMO_SEED, districtCode: code, districtName: name, originLng, originLat });
+  await createDistrict(platform, by, code, name, { besideOthers });
   // The district's own row brings its outline; the import checks every level for seamless coverage.
   const rows = geography.units.map((unit) => ({ code: unit.code, name: unit.name, geometry: unit.geometry }));
   await importUnits(platform, by, rows, 'demo');
-  const departments = DEMO_DEPARTMENTS.map((name, i) => ({ code: `${DEMO_DISTRICT.code}D${String(i + 1).padStart(2, '0')}`, name }));
+  const departments = DEMO_DEPARTMENTS.map((department, i) => ({ code: `${code}D${String(i + 1).padStart(2, '0')}`, name: department }));
   for (const department of departments) await createUnit(platform, by, department);
-  await loadDemoPeople(platform, by, geography, generateDemoPopulation(geography, { seed: DEMO_SEED }), departments);
+  if (people) {
+    const population = generateDemoPopulation(geography, { seed: DEMO_SEED, issued });
+    await loadDemoPeople(platform, by, geography, population, departments, district.accountSuffix);
+  }
   await createUser(platform, by, {
-    username: 'admin',
-    displayName: '区指挥中心管理员',
+    username: `admin${district.accountSuffix}`,
+    displayName: besideOthers ? `${name}指挥中心管理员` : '区指挥中心管理员',
     password: platform.config.demoPassword,
     role: 'district_admin',
-    scopeCode: DEMO_DISTRICT.code,
+    scopeCode: code,
     microgrids: [],
   });
 }

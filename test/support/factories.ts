@@ -37,15 +37,18 @@ export function makeApiKey(platform: Platform, scopeCode: string, purpose: 'inte
   return createApiKey(platform, bySystem(), { name: `key for ${scopeCode}`, purpose, scopeCode });
 }
 
-/** A valid ID number of someone born on `birth` (YYYYMMDD) in 马村区, told apart by `number` (1-999). */
-export function residentIdNumber(birth: string, number: number): string {
-  const first17 = `410804${birth}${String(number).padStart(3, '0')}`;
+/**
+ * A valid ID number of someone born on `birth` (YYYYMMDD) in 马村区, told apart by `number` (1-499): the
+ * sequence's last digit is odd for a man and even for a woman, as on a real card.
+ */
+export function residentIdNumber(birth: string, number: number, gender: 'male' | 'female'): string {
+  const first17 = `410804${birth}${String(number * 2 + (gender === 'male' ? 1 : 0)).padStart(3, '0')}`;
   return first17 + idCheckCharacter(first17);
 }
 
 /**
  * A household of two in a micro-grid: an elderly woman living with her son, with full personal
- * data. `number` (1-999) makes their ID numbers and phones unique.
+ * data. `number` (1-499) makes their ID numbers and phones unique.
  */
 export function makeHousehold(platform: Platform, microgridCode: string, number: number) {
   const n = String(number).padStart(4, '0');
@@ -57,7 +60,7 @@ export function makeHousehold(platform: Platform, microgridCode: string, number:
         name: '张桂兰',
         gender: 'female',
         birthDate: '1948-03-12',
-        idNumber: residentIdNumber('19480312', number),
+        idNumber: residentIdNumber('19480312', number, 'female'),
         phone: `1390391${n}`,
         healthNotes: '高血压，需定期服药',
         tags: ['elderly'],
@@ -66,7 +69,7 @@ export function makeHousehold(platform: Platform, microgridCode: string, number:
         name: '李建国',
         gender: 'male',
         birthDate: '1975-07-01',
-        idNumber: residentIdNumber('19750701', number),
+        idNumber: residentIdNumber('19750701', number, 'male'),
         phone: `1380391${n}`,
         healthNotes: null,
         tags: ['party_member'],

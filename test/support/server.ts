@@ -50,10 +50,7 @@ export function as(server: RunningServer, token: string | null) {
 }
 
 /** Counts rows of a table, to prove a refused request changed nothing. */
-export async function countRows(
-  server: RunningServer,
-  table: keyof Tables,
-): Promise<number> {
+export async function countRows(server: RunningServer, table: keyof Tables): Promise<number> {
   const row = await server.platform.database.db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))

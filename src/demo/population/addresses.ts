@@ -13,8 +13,8 @@ import type { Random } from '../random.ts';
  * A slab has as many floors as its fullest stairway needs (two flats a floor, at least 3); its
  * households take random flats (`501` = 5th floor, flat 1), some flats standing empty. Courtyard
  * houses are numbered 1号, 2号... through the community in the geography's building order (micro-grid
- * by micro-grid, north→south, west→east inside one); the two households of a shared courtyard share
- * its door plate.
+ * by micro-grid, north→south, west→east inside one); the second household of a shared courtyard is
+ * 12号附1号, since an address names one household in its micro-grid.
  */
 
 const SLAB_LINK = 20;
@@ -46,7 +46,8 @@ export function householdAddresses(
     for (const i of members) {
       if (buildings[i].kind !== 'courtyard') continue;
       const plate = `${place} ${++house}号`;
-      out[i] = Array.from({ length: buildings[i].households }, () => plate);
+      // A second family behind the same door plate is written apart, as registers do: 12号, 12号附1号.
+      out[i] = Array.from({ length: buildings[i].households }, (_, h) => (h === 0 ? plate : `${plate}附${h}号`));
     }
     const slabs = slabsOf(
       members.filter((i) => buildings[i].kind === 'apartment'),

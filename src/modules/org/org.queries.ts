@@ -2,18 +2,21 @@ import type { Actor } from '../../platform/authz/actor.ts';
 import { scopePrefixes } from '../../platform/authz/actor.ts';
 import { can } from '../../platform/authz/policy.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { notFound } from '../../platform/http/errors.ts';
+import { notFound, unprocessable } from '../../platform/http/errors.ts';
 import {
   countChildren,
   countUnitsByLevel,
   findDistrict,
   findUnit,
   findUnitsByCode,
-  listChildBoundaries,
+  listBoundariesUnder,
   listChildren,
   listTopUnits,
+  orgTreeStamp,
   type OrgUnit,
 } from './org.repository.ts';
+import { childLevel } from './org.codes.ts';
+import { AREA_LEVELS, type AreaLevel } from './org.tables.ts';
 import type { OrgNodeView, OrgUnitView } from './org.schemas.ts';
 import { toWgs84, type Crs } from './org.crs.ts';
 import { bboxOf, distanceMetres, type AreaGeometry, type BBox, type Position } from './org.geometry.ts';
@@ -112,25 +115,89 @@ export interface UnitFeature {
   geometry: AreaGeometry;
 }
 
+export interface MapRequest {
+  within: string;
+  zoom: number;
+  /** Draw the units of this level under `within`; by default its children. */
+  level?: AreaLevel;
+}
+
 /**
- * The children of a unit as GeoJSON for the map, thinned for the zoom (org.simplify.ts), with the
- * bounding box to fit the view. Only children inside the actor's scope (a worker sees their own).
+ * Units under `within` as GeoJSON for the map (its children, or every unit of `level` under it, e.g.
+ * all 2,589 micro-grids of a district), thinned for the zoom (org.simplify.ts), with the bounding box
+ * to fit the view; only units inside the actor's scope (a worker sees their own). Returned as UTF-8 JSON:
+ * the whole collection is cached per (within, level, zoom) until the org tree changes (MapCache), so a
+ * district's micro-grids are parsed, thinned and stringified once, not on every request.
  */
-export async function childrenMap(
-  db: Db,
-  actor: Actor,
-  code: string,
-  zoom: number,
-): Promise<{ type: 'FeatureCollection'; bbox: BBox | null; features: UnitFeature[] }> {
-  await getVisibleUnit(db, actor, code);
-  const features: UnitFeature[] = [];
-  for (const child of await listChildBoundaries(db, code)) {
-    if (!can(actor, 'org.read', child)) continue;
-    const geometry = simplifyForZoom(JSON.parse(child.geometry!) as AreaGeometry, zoom);
-    if (!geometry) continue;
-    const properties = { code: child.code, name: child.name, level: child.level, parentCode: child.parent_code };
-    features.push({ type: 'Feature', id: child.code, properties, geometry });
+export async function unitsMap(db: Db, actor: Actor, request: MapRequest): Promise<Buffer> {
+  const unit = await getVisibleUnit(db, actor, request.within);
+  const level = request.level ?? childLevel(unit.level);
+  if (request.level && AREA_LEVELS.indexOf(request.level) <= AREA_LEVELS.indexOf(unit.level as AreaLevel)) {
+    throw unprocessable('org.map_level', `Level ${request.level} is not below the ${unit.level} ${unit.code}.`, { level: request.level });
   }
+  if (!level) return Buffer.from(JSON.stringify(featureCollection([])));
+  const drawn = await mapCacheOf(db).get(request.within, level, request.zoom);
+  const visible = drawn.features.filter((f) => can(actor, 'org.read', { code: f.id, level: f.properties.level }));
+  return visible.length === drawn.features.length ? drawn.json : Buffer.from(JSON.stringify(featureCollection(visible)));
+}
+
+interface DrawnMap {
+  features: UnitFeature[];
+  /** The whole collection as UTF-8 JSON, encoded once: megabytes that are otherwise re-encoded per request. */
+  json: Buffer;
+}
+
+/**
+ * Drawn maps of one database, per (within, level, zoom), dropped whenever the org tree's stamp
+ * changes (a unit added, renamed or redrawn; read on every request, from an index). At most
+ * MAP_CACHE_ENTRIES are kept, the oldest dropped first; concurrent requests share one drawing.
+ */
+class MapCache {
+  private stamp = '';
+  private readonly drawn = new Map<string, Promise<DrawnMap>>();
+
+  constructor(private readonly db: Db) {}
+
+  async get(within: string, level: AreaLevel, zoom: number): Promise<DrawnMap> {
+    const stamp = await orgTreeStamp(this.db);
+    if (stamp !== this.stamp) {
+      this.drawn.clear();
+      this.stamp = stamp;
+    }
+    const key = `${within}/${level}/${zoom}`;
+    let map = this.drawn.get(key);
+    if (!map) {
+      map = drawMap(this.db, within, level, zoom);
+      map.catch(() => this.drawn.delete(key));
+      this.drawn.set(key, map);
+      if (this.drawn.size > MAP_CACHE_ENTRIES) this.drawn.delete(this.drawn.keys().next().value!);
+    }
+    return map;
+  }
+}
+
+const MAP_CACHE_ENTRIES = 32;
+const mapCaches = new WeakMap<Db, MapCache>();
+
+function mapCacheOf(db: Db): MapCache {
+  let cache = mapCaches.get(db);
+  if (!cache) mapCaches.set(db, (cache = new MapCache(db)));
+  return cache;
+}
+
+async function drawMap(db: Db, within: string, level: AreaLevel, zoom: number): Promise<DrawnMap> {
+  const units = await listBoundariesUnder(db, within, level);
+  const features: UnitFeature[] = [];
+  for (const unit of units) {
+    const geometry = simplifyForZoom(JSON.parse(unit.geometry!) as AreaGeometry, zoom);
+    if (!geometry) continue;
+    const properties = { code: unit.code, name: unit.name, level: unit.level, parentCode: unit.parent_code };
+    features.push({ type: 'Feature', id: unit.code, properties, geometry });
+  }
+  return { features, json: Buffer.from(JSON.stringify(featureCollection(features))) };
+}
+
+function featureCollection(features: UnitFeature[]): { type: 'FeatureCollection'; bbox: BBox | null; features: UnitFeature[] } {
   return { type: 'FeatureCollection', bbox: features.length ? unionBbox(features.map((f) => bboxOf(f.geometry))) : null, features };
 }
 

@@ -113,20 +113,6 @@ export function listMicrogridBoundaries(db: Executor): Promise<{ code: string; g
     .execute();
 }
 
-/** The children of a unit with their boundaries, for the map. */
-export function listChildBoundaries(
-  db: Executor,
-  parentCode: string,
-): Promise<Pick<OrgUnit, 'code' | 'name' | 'level' | 'parent_code' | 'geometry'>[]> {
-  return db
-    .selectFrom('org_unit')
-    .select(['code', 'name', 'level', 'parent_code', 'geometry'])
-    .where('parent_code', '=', parentCode)
-    .where('geometry', 'is not', null)
-    .orderBy('code')
-    .execute();
-}
-
 /** How many units of each level lie under the given prefixes. */
 export async function countUnitsByLevel(db: Executor, prefixes: string[]): Promise<Map<string, number>> {
   if (prefixes.length === 0) return new Map();
@@ -137,4 +123,40 @@ export async function countUnitsByLevel(db: Executor, prefixes: string[]): Promi
     .groupBy('level')
     .execute();
   return new Map(rows.map((row) => [row.level, Number(row.n)]));
+}
+
+/** A unit and every unit under it, inside the given prefixes, codes and names only, in code order. */
+export function listUnitsUnder(db: Executor, code: string, prefixes: string[]): Promise<Pick<OrgUnit, 'code' | 'name' | 'level'>[]> {
+  return db
+    .selectFrom('org_unit')
+    .select(['code', 'name', 'level'])
+    .where('code', 'like', `${code}%`)
+    .where(underPrefixes('code', prefixes))
+    .orderBy('code')
+    .execute();
+}
+
+/** The units of one level under a unit (its code prefix) with their boundaries, for the map. */
+export function listBoundariesUnder(
+  db: Executor,
+  code: string,
+  level: OrgUnit['level'],
+): Promise<Pick<OrgUnit, 'code' | 'name' | 'level' | 'parent_code' | 'geometry'>[]> {
+  return db
+    .selectFrom('org_unit')
+    .select(['code', 'name', 'level', 'parent_code', 'geometry'])
+    .where('level', '=', level)
+    .where(underPrefixes('code', [code]))
+    .where('geometry', 'is not', null)
+    .orderBy('code')
+    .execute();
+}
+
+/** Changes whenever any unit is added, removed, renamed or redrawn (each bumps a version): the map cache's key. */
+export async function orgTreeStamp(db: Executor): Promise<string> {
+  const row = await db
+    .selectFrom('org_unit')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('versions'), eb.fn.max('updated_at').as('latest')])
+    .executeTakeFirstOrThrow();
+  return `${Number(row.n)}:${Number(row.versions ?? 0)}@${row.latest ?? ''}`;
 }

@@ -4,7 +4,7 @@ import type { ApiApp } from '../../platform/module.ts';
 import { createUnit } from './commands/createUnit.ts';
 import { renameUnit } from './commands/renameUnit.ts';
 import { notFound } from '../../platform/http/errors.ts';
-import { childrenMap, childrenOf, getVisibleUnit, locatePoint, presentUnit, scopeTree } from './org.queries.ts';
+import { childrenOf, getVisibleUnit, locatePoint, presentUnit, scopeTree, unitsMap } from './org.queries.ts';
 import {
   createUnitBody,
   locateQuery,
@@ -65,12 +65,17 @@ export function orgRoutes(app: ApiApp, platform: Platform): void {
       config: { scopeProbe: { kind: 'target', url: '/api/org/map?within={foreignUnit}', expect: 404 } },
       schema: {
         tags,
-        summary: "A unit's children as GeoJSON for the map, thinned for the zoom level",
+        summary: "A unit's children (or every unit of `level` under it) as GeoJSON for the map, thinned for the zoom level",
         querystring: mapQuery,
         response: { 200: unitFeatureCollection },
       },
     },
-    async (request) => childrenMap(db, request.actor!, request.query.within, request.query.zoom),
+    // Sent as the cached, already encoded JSON (thousands of polygons): Fastify passes a Buffer through
+    // unchanged (hence the cast); the schema above still documents it.
+    async (request, reply) => {
+      const json = await unitsMap(db, request.actor!, request.query);
+      return reply.type('application/json; charset=utf-8').send(json as never);
+    },
   );
 
   app.get(

@@ -54,6 +54,11 @@ export const locationView = z.object({
 export const mapQuery = z.strictObject({
   within: unitCodeParams.shape.code,
   zoom: z.coerce.number().int().min(0).max(20).default(14),
+  /** E.g. `microgrid` with a district: every micro-grid of it at once. Default: the children of `within`. */
+  level: z
+    .enum(['subdistrict', 'community', 'grid', 'microgrid'])
+    .optional()
+    .describe('draw every unit of this level under `within` (default: its children)'),
 });
 
 /** GeoJSON of units; coordinates are not re-validated on the way out (thousands of rings). */

@@ -1,9 +1,7 @@
 import type { Platform } from '../../platform/context.ts';
-import type { Trx } from '../../platform/command.ts';
-import { conflict } from '../../platform/http/errors.ts';
 import { blindIndex, decryptField, derivePiiKeys, encryptField, type PiiKeys } from '../../platform/pii/pii.crypto.ts';
 import { maskIdNumber, maskName, maskPhone } from '../../platform/pii/pii.mask.ts';
-import { findResidentByIdNumberIndex, type ResidentRow } from './people.repository.ts';
+import type { ResidentRow } from './people.repository.ts';
 import type { ResidentTag } from './people.tables.ts';
 
 /**
@@ -73,13 +71,18 @@ export function indexOf(platform: Platform, kind: 'id_number' | 'phone', value: 
   return blindIndex(keysOf(platform), kind, value);
 }
 
+/** The personal data of a row in clear: for a reveal, an edit or an unmasked export, never for a list. */
 export function openResident(platform: Platform, row: ResidentRow): ClearResident {
-  const keys = keysOf(platform);
-  return {
-    idNumber: row.id_number_enc && decryptField(keys, row.id_number_enc, 'resident.id_number'),
-    phone: row.phone_enc && decryptField(keys, row.phone_enc, 'resident.phone'),
-    healthNotes: row.health_notes_enc && decryptField(keys, row.health_notes_enc, 'resident.health_notes'),
-  };
+  return { ...openIdentifiers(platform, row), healthNotes: open(platform, row.health_notes_enc, 'resident.health_notes') };
+}
+
+/** ID number and phone only: what a mask shows part of. Lists mask thousands of rows; notes stay shut. */
+function openIdentifiers(platform: Platform, row: ResidentRow): Pick<ClearResident, 'idNumber' | 'phone'> {
+  return { idNumber: open(platform, row.id_number_enc, 'resident.id_number'), phone: open(platform, row.phone_enc, 'resident.phone') };
+}
+
+function open(platform: Platform, sealed: string | null, column: string): string | null {
+  return sealed && decryptField(keysOf(platform), sealed, column);
 }
 
 export interface MaskedResident {
@@ -98,7 +101,7 @@ export interface MaskedResident {
 
 /** A resident as everyone sees them by default: `张*明`, `410804********1234`, `138****5678`. */
 export function maskedResident(platform: Platform, row: ResidentRow): MaskedResident {
-  const clear = openResident(platform, row);
+  const clear = openIdentifiers(platform, row);
   return {
     id: row.id,
     householdId: row.household_id,
@@ -112,22 +115,4 @@ export function maskedResident(platform: Platform, row: ResidentRow): MaskedResi
     tags: JSON.parse(row.tags) as ResidentTag[],
     version: row.version,
   };
-}
-
-/**
- * One person, one registry entry: an ID number already registered (to anyone but `except`) is a
- * 409 naming nobody, since the caller may not be allowed to know where that person lives.
- */
-export async function requireUnusedIdNumbers(
-  platform: Platform,
-  trx: Trx,
-  members: { idNumber?: string | null }[],
-  except?: string,
-): Promise<void> {
-  const numbers = members.map((m) => m.idNumber).filter((n): n is string => !!n);
-  if (new Set(numbers).size !== numbers.length) throw conflict('people.duplicate_id_number', 'The same ID number is given twice.');
-  for (const number of numbers) {
-    const holder = await findResidentByIdNumberIndex(trx, indexOf(platform, 'id_number', number));
-    if (holder && holder.id !== except) throw conflict('people.duplicate_id_number', 'This ID number is already registered.');
-  }
 }

@@ -1,4 +1,4 @@
-import { underPrefixes } from '../../platform/db/prefix.ts';
+import { prefixesWithin, underPrefixes, underPrefixesAfter } from '../../platform/db/prefix.ts';
 import { insertInBatches } from '../../platform/db/batch.ts';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
@@ -19,17 +19,26 @@ export interface Page {
   limit: number;
 }
 
-/** Households of one micro-grid (or any unit, by prefix) inside the scope, by id. */
-export function listHouseholds(db: Executor, scope: string[], unitCode: string, page: Page): Promise<HouseholdRow[]> {
-  return db
-    .selectFrom('household')
-    .selectAll()
-    .where('microgrid_code', 'like', `${unitCode}%`)
-    .where(underPrefixes('microgrid_code', scope))
-    .$if(page.after !== undefined, (q) => q.where('id', '>', page.after!))
-    .orderBy('id')
-    .limit(page.limit)
-    .execute();
+/**
+ * Households of one micro-grid (or any unit, by prefix) inside the scope, by micro-grid then id: the
+ * order of the (microgrid_code, id) index, so a page of a subdistrict of a city reads one index range.
+ */
+export async function listHouseholds(db: Executor, scope: string[], unitCode: string, page: Page): Promise<HouseholdRow[]> {
+  const ranges = await codeRanges(db, 'household', prefixesWithin(scope, unitCode), page.after);
+  return db.selectFrom('household').selectAll().where(ranges).orderBy('microgrid_code').orderBy('id').limit(page.limit).execute();
+}
+
+/**
+ * The scope filter of a page in (microgrid_code, id) order, the cursor still a plain id: its row's
+ * micro-grid is read first (one primary-key lookup), so each range starts at the cursor. A cursor
+ * whose row no longer exists ends the listing.
+ */
+async function codeRanges(db: Executor, table: 'household' | 'resident', prefixes: string[], after: string | undefined) {
+  const column = `${table}.microgrid_code`;
+  if (after === undefined) return underPrefixes(column, prefixes);
+  const row = await db.selectFrom(table).select('microgrid_code').where('id', '=', after).executeTakeFirst();
+  if (!row) return underPrefixes(column, []);
+  return underPrefixesAfter(column, `${table}.id`, prefixes, { code: row.microgrid_code, id: after });
 }
 
 export function residentsOfHouseholds(db: Executor, householdIds: string[]): Promise<ResidentRow[]> {
@@ -46,13 +55,14 @@ export interface ResidentFilter extends Page {
   phoneIndex?: string;
 }
 
-/** Residents inside the scope matching the filter, by id. */
-export function searchResidents(db: Executor, filter: ResidentFilter): Promise<ResidentRow[]> {
+/** Residents inside the scope matching the filter, by micro-grid then id (the index's order, as households). */
+export async function searchResidents(db: Executor, filter: ResidentFilter): Promise<ResidentRow[]> {
+  const prefixes = filter.unitCode === undefined ? filter.scope : prefixesWithin(filter.scope, filter.unitCode);
+  const ranges = await codeRanges(db, 'resident', prefixes, filter.after);
   return db
     .selectFrom('resident')
     .selectAll('resident')
-    .where(underPrefixes('resident.microgrid_code', filter.scope))
-    .$if(filter.unitCode !== undefined, (q) => q.where('resident.microgrid_code', 'like', `${filter.unitCode}%`))
+    .where(ranges)
     .$if(filter.idNumberIndex !== undefined, (q) => q.where('resident.id_number_index', '=', filter.idNumberIndex!))
     .$if(filter.phoneIndex !== undefined, (q) => q.where('resident.phone_index', '=', filter.phoneIndex!))
     .$if(filter.text !== undefined, (q) =>
@@ -63,7 +73,7 @@ export function searchResidents(db: Executor, filter: ResidentFilter): Promise<R
         ]),
       ),
     )
-    .$if(filter.after !== undefined, (q) => q.where('resident.id', '>', filter.after!))
+    .orderBy('resident.microgrid_code')
     .orderBy('resident.id')
     .limit(filter.limit)
     .execute();
@@ -150,6 +160,16 @@ export async function insertWorkers(
 
 export function findHousehold(db: Executor, id: string): Promise<HouseholdRow | undefined> {
   return db.selectFrom('household').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The household at this address of the micro-grid: an address names one household there. */
+export function findHouseholdAt(db: Executor, microgridCode: string, address: string): Promise<HouseholdRow | undefined> {
+  return db
+    .selectFrom('household')
+    .selectAll()
+    .where('microgrid_code', '=', microgridCode)
+    .where('address', '=', address)
+    .executeTakeFirst();
 }
 
 /** Applies `changes` when the row is still at `version`; false when someone changed it first. */
@@ -324,4 +344,124 @@ export async function listWorkerCandidates(
 export async function workersOfMicrogrid(db: Executor, microgridCode: string): Promise<string[]> {
   const rows = await db.selectFrom('worker_microgrid').select('resident_id').where('microgrid_code', '=', microgridCode).execute();
   return rows.map((r) => r.resident_id);
+}
+
+// ── Bulk import and export (the transfer module's spreadsheets) ──────────────────────────────────
+
+/** Lists in `in (...)` stay well under both databases' bound-parameter limits. */
+const IN_CHUNK = 500;
+
+async function inChunks<T>(values: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < values.length; i += IN_CHUNK) rows.push(...(await read(values.slice(i, i + IN_CHUNK))));
+  return rows;
+}
+
+export function findBuildingsInMicrogrids(db: Executor, codes: string[]): Promise<BuildingTable[]> {
+  return inChunks([...new Set(codes)], (chunk) => db.selectFrom('building').selectAll().where('microgrid_code', 'in', chunk).execute());
+}
+
+export function findHouseholdsInMicrogrids(db: Executor, codes: string[]): Promise<HouseholdRow[]> {
+  return inChunks([...new Set(codes)], (chunk) => db.selectFrom('household').selectAll().where('microgrid_code', 'in', chunk).execute());
+}
+
+export function findResidentsByIdNumberIndexes(db: Executor, indexes: string[]): Promise<ResidentRow[]> {
+  return inChunks([...new Set(indexes)], (chunk) => db.selectFrom('resident').selectAll().where('id_number_index', 'in', chunk).execute());
+}
+
+export function findResidentsOfHouseholds(db: Executor, householdIds: string[]): Promise<ResidentRow[]> {
+  return inChunks([...new Set(householdIds)], (chunk) =>
+    db.selectFrom('resident').selectAll().where('household_id', 'in', chunk).execute(),
+  );
+}
+
+/** Workers among these residents, with every micro-grid each serves. */
+export async function findWorkersOfResidents(db: Executor, residentIds: string[]): Promise<WorkerRow[]> {
+  const ids = [...new Set(residentIds)];
+  const workers = await inChunks(ids, (chunk) => db.selectFrom('worker').selectAll().where('resident_id', 'in', chunk).execute());
+  const served = await inChunks(ids, (chunk) =>
+    db.selectFrom('worker_microgrid').selectAll().where('resident_id', 'in', chunk).orderBy('microgrid_code').execute(),
+  );
+  return workers.map((w) => ({
+    resident_id: w.resident_id,
+    user_id: w.user_id,
+    since: w.since,
+    version: w.version,
+    microgrids: served.filter((s) => s.resident_id === w.resident_id).map((s) => s.microgrid_code),
+  }));
+}
+
+/** Which of these accounts are already linked to a worker, and to whom. */
+export async function workersOfUsers(db: Executor, userIds: string[]): Promise<Map<string, string>> {
+  const rows = await inChunks([...new Set(userIds)], (chunk) =>
+    db.selectFrom('worker').select(['user_id', 'resident_id']).where('user_id', 'in', chunk).execute(),
+  );
+  return new Map(rows.map((r) => [r.user_id!, r.resident_id]));
+}
+
+export async function updateBuildingRow(db: Executor, id: string, version: number, changes: Partial<BuildingTable>): Promise<boolean> {
+  const result = await db
+    .updateTable('building')
+    .set({ ...changes, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Buildings under a unit and inside the scope, in a stable order (micro-grid, address). */
+export function listBuildingsUnder(db: Executor, scope: string[], unitCode: string): Promise<BuildingTable[]> {
+  return db
+    .selectFrom('building')
+    .selectAll()
+    .where('microgrid_code', 'like', `${unitCode}%`)
+    .where(underPrefixes('microgrid_code', scope))
+    .orderBy('microgrid_code')
+    .orderBy('address')
+    .orderBy('id')
+    .execute();
+}
+
+export function listHouseholdsUnder(db: Executor, scope: string[], unitCode: string): Promise<HouseholdRow[]> {
+  return db
+    .selectFrom('household')
+    .selectAll()
+    .where('microgrid_code', 'like', `${unitCode}%`)
+    .where(underPrefixes('microgrid_code', scope))
+    .orderBy('microgrid_code')
+    .orderBy('address')
+    .orderBy('id')
+    .execute();
+}
+
+export function listResidentsUnder(db: Executor, scope: string[], unitCode: string): Promise<ResidentRow[]> {
+  return db
+    .selectFrom('resident')
+    .selectAll()
+    .where('microgrid_code', 'like', `${unitCode}%`)
+    .where(underPrefixes('microgrid_code', scope))
+    .orderBy('microgrid_code')
+    .orderBy('household_id')
+    .orderBy('id')
+    .execute();
+}
+
+/** Residents by id, for workers who live outside the unit they serve. */
+export function findResidentsById(db: Executor, ids: string[]): Promise<ResidentRow[]> {
+  return inChunks([...new Set(ids)], (chunk) => db.selectFrom('resident').selectAll().where('id', 'in', chunk).execute());
+}
+
+export async function updateWorkerRow(
+  db: Executor,
+  residentId: string,
+  version: number,
+  changes: { user_id?: string | null; since?: string; updated_at: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('worker')
+    .set({ ...changes, version: version + 1 })
+    .where('resident_id', '=', residentId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -30,6 +30,14 @@ export function idNumberProblem(idNumber: string): string | null {
   return null;
 }
 
+/** What a valid ID number says of its holder: the birth date, and the gender (odd 17th digit: a man). */
+export function idNumberFacts(idNumber: string): { birthDate: string; gender: 'male' | 'female' } {
+  return {
+    birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
+    gender: Number(idNumber[16]) % 2 === 1 ? 'male' : 'female',
+  };
+}
+
 /** Why a mobile number is not valid, or null when it is. */
 export function phoneProblem(phone: string): string | null {
   return /^1[3-9]\d{9}$/.test(phone) ? null : 'a mobile number has 11 digits and starts with 13-19';
@@ -44,6 +52,7 @@ export function isCalendarDate(value: string): boolean {
 
 export interface ResidentFields {
   name?: string;
+  gender?: 'male' | 'female';
   birthDate?: string | null;
   idNumber?: string | null;
   phone?: string | null;
@@ -54,15 +63,30 @@ export function residentProblems(fields: ResidentFields): { field: string; probl
   const problems: { field: string; problem: string }[] = [];
   if (fields.name !== undefined && !fields.name.trim()) problems.push({ field: 'name', problem: 'the name is empty' });
   if (fields.birthDate && !isCalendarDate(fields.birthDate)) problems.push({ field: 'birthDate', problem: 'not a real date (YYYY-MM-DD)' });
-  const idProblem = fields.idNumber ? idNumberProblem(normaliseIdNumber(fields.idNumber)) : null;
+  const idNumber = fields.idNumber ? normaliseIdNumber(fields.idNumber) : null;
+  const idProblem = idNumber ? idNumberProblem(idNumber) : null;
   if (idProblem) problems.push({ field: 'idNumber', problem: idProblem });
+  if (idNumber && !idProblem) problems.push(...contradictions(idNumber, fields));
   const phone = fields.phone ? phoneProblem(fields.phone.replace(/[\s-]/g, '')) : null;
   if (phone) problems.push({ field: 'phone', problem: phone });
   return problems;
 }
 
+/** A birth date or gender that contradicts the ID number: one of the two is mistyped. */
+function contradictions(idNumber: string, fields: ResidentFields): { field: string; problem: string }[] {
+  const facts = idNumberFacts(idNumber);
+  const problems: { field: string; problem: string }[] = [];
+  if (fields.birthDate && fields.birthDate !== facts.birthDate) {
+    problems.push({ field: 'birthDate', problem: `differs from the birth date in the ID number (${facts.birthDate})` });
+  }
+  if (fields.gender && fields.gender !== facts.gender)
+    problems.push({ field: 'gender', problem: `the ID number is a ${facts.gender === 'male' ? 'man' : 'woman'}'s` });
+  return problems;
+}
+
 /**
- * The fields as they are stored (ID number upper-case without spaces, phone digits only), or a 422
+ * The fields as they are stored (ID number upper-case without spaces, phone digits only, a missing
+ * birth date taken from the ID number), or a 422
  * `people.invalid_resident` listing every problem: a form shows them all at once.
  */
 export function cleanResident<T extends ResidentFields>(fields: T): T {
@@ -73,6 +97,8 @@ export function cleanResident<T extends ResidentFields>(fields: T): T {
     ...fields,
     ...(fields.name !== undefined ? { name: fields.name.trim() } : {}),
     ...(fields.idNumber ? { idNumber: normaliseIdNumber(fields.idNumber) } : {}),
+    // A birth date left blank is the one the ID number gives.
+    ...(fields.idNumber && fields.birthDate === null ? { birthDate: idNumberFacts(normaliseIdNumber(fields.idNumber)).birthDate } : {}),
     ...(fields.phone ? { phone: fields.phone.replace(/[\s-]/g, '') } : {}),
   };
 }

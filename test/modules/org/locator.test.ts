@@ -154,12 +154,78 @@ describe('Locator on a seamless district of ~500 micro-grids (property, seeded)'
     expect(shared).toBeGreaterThan(500);
   });
 
-  it('the R-tree walk finds the same candidates as Flatbush’s own search', () => {
+  it('the cell index tests every micro-grid whose box holds the point, and a pure cell answers as the exact test does', () => {
     const random = createRandom('locator/5');
     const [minX, minY, maxX, maxY] = bboxOf(district);
-    for (let i = 0; i < 2000; i++) {
-      const { fast, flatbush } = districtLocator.candidatesOf(minX + random.next() * (maxX - minX), minY + random.next() * (maxY - minY));
-      expect(fast).toEqual(flatbush);
+    let pure = 0;
+    let mixed = 0;
+    for (let i = 0; i < 5000; i++) {
+      const p: Position = [minX + random.next() * (maxX - minX), minY + random.next() * (maxY - minY)];
+      const { pure: isPure, answer, candidates, inBox } = districtLocator.explain(p[0], p[1]);
+      const strictly = placements(p).filter((c) => c.placement === 'inside');
+      if (isPure) {
+        pure++;
+        // Nothing in a pure cell lies on an edge: the answer is the one micro-grid holding the point strictly.
+        expect(placements(p).every((c) => c.placement === 'inside')).toBe(true);
+        expect(answer === -1 ? null : districtLocator.codes[answer]).toBe(strictly.length ? strictly[0].code : null);
+      } else {
+        mixed++;
+        expect(inBox.every((entry) => candidates.includes(entry))).toBe(true);
+        expect([...candidates].sort((a, b) => a - b)).toEqual(candidates);
+      }
     }
+    // Both paths are exercised.
+    expect(pure).toBeGreaterThan(1000);
+    expect(mixed).toBeGreaterThan(100);
+  });
+
+  it('points on cell sides and the extent’s edges agree with brute force', () => {
+    // Points on the index's own cell lines, where rounding decides the cell, and on the extent's border.
+    const [minX, minY, maxX, maxY] = bboxOf(district);
+    const random = createRandom('locator/7');
+    const expectBrute = (p: Position) => {
+      const holders = placements(p);
+      const strictly = holders.filter((h) => h.placement === 'inside').map((h) => h.code);
+      const expected = strictly.length > 0 ? strictly.sort()[0] : (holders.map((h) => h.code).sort()[0] ?? null);
+      expect(districtLocator.locate(p)).toBe(expected);
+    };
+    for (let i = 0; i <= 400; i++) {
+      const t = random.next();
+      expectBrute([minX + (i / 400) * (maxX - minX), minY + t * (maxY - minY)]);
+      expectBrute([minX + t * (maxX - minX), minY + (i / 400) * (maxY - minY)]);
+      expectBrute([minX, minY + t * (maxY - minY)]);
+      expectBrute([maxX, minY + t * (maxY - minY)]);
+      expectBrute([minX + t * (maxX - minX), maxY]);
+    }
+  });
+});
+
+describe('Locator index: degenerate and awkward inputs', () => {
+  it('a micro-grid much larger than its neighbours, and one thin as a line, are still found exactly', () => {
+    const entries: LocatorEntry[] = [
+      { code: 'big', geometry: { type: 'Polygon', coordinates: [rect(0, 0, 64, 1)] } },
+      { code: 'sliver', geometry: { type: 'Polygon', coordinates: [[at(0, 1), at(64, 1), at(64, 1 + 1e-9), at(0, 1)]] } },
+    ];
+    const thin = new Locator(entries);
+    expect(thin.locate(at(32, 0.5))).toBe('big');
+    expect(thin.locate(at(32, 1))).toBe('big'); // shared edge: the lower code
+    expect(thin.locate(at(63.99, 1 + 4e-10))).toBe('sliver');
+    expect(thin.locate(at(32, 1.5))).toBeNull();
+    expect(thin.locate([Infinity, Y0])).toBeNull();
+  });
+
+  it('a single micro-grid with a long diagonal edge crossing many cells', () => {
+    const triangle = new Locator([
+      { code: 't', geometry: { type: 'Polygon', coordinates: [[at(0, 0), at(100, 0), at(0, 77), at(0, 0)]] } },
+    ]);
+    const random = createRandom('locator/diagonal');
+    for (let i = 0; i < 3000; i++) {
+      const p = at(random.next() * 100, random.next() * 77);
+      const expected = pointInGeometry(p, { type: 'Polygon', coordinates: [[at(0, 0), at(100, 0), at(0, 77), at(0, 0)]] });
+      expect(triangle.locate(p)).toBe(expected === 'outside' ? null : 't');
+    }
+    // Points exactly on the diagonal (lattice points of it): the boundary belongs to the micro-grid.
+    expect(triangle.locate(at(50, 38.5))).toBe('t');
+    expect(triangle.locate(at(100, 0))).toBe('t');
   });
 });

@@ -80,5 +80,66 @@ describe.each(DATABASES)('the map of a unit on %s', (kind) => {
   it('keeps to the scope: a subdistrict outside it is 404', async () => {
     const foreign = as(server, await signIn(server, world.users.foreign.username));
     expect((await foreign('GET', '/api/org/map?within=410804001002001')).statusCode).toBe(404);
+    expect((await foreign('GET', `/api/org/map?within=${world.codes.home}&level=microgrid`)).statusCode).toBe(404);
+  });
+
+  it('level=microgrid gives every micro-grid under the unit at once, however deep', async () => {
+    const admin = as(server, await signIn(server, world.users.admin.username));
+    for (const within of [world.codes.district, world.codes.home, '410804001002']) {
+      const map = (await admin('GET', `/api/org/map?within=${within}&level=microgrid&zoom=15`)).json();
+      // Only units with a boundary are drawn: the fixture's own micro-grids have none.
+      expect(map.features.map((f: { id: string }) => f.id)).toEqual(['41080400100200101', '41080400100200102']);
+      expect(map.features.every((f: { properties: { level: string } }) => f.properties.level === 'microgrid')).toBe(true);
+      expect(map.bbox[0]).toBeCloseTo(W, 4);
+    }
+    const grids = (await admin('GET', `/api/org/map?within=${world.codes.district}&level=grid`)).json();
+    expect(grids.features.map((f: { id: string }) => f.id)).toEqual(['410804001002001']);
+    // The default is still the children.
+    const children = (await admin('GET', '/api/org/map?within=410804001002')).json();
+    expect(children.features.map((f: { id: string }) => f.id)).toEqual(['410804001002001']);
+  });
+
+  it('a level that is not below the unit is 422, an unknown one 400', async () => {
+    const admin = as(server, await signIn(server, world.users.admin.username));
+    const same = await admin('GET', '/api/org/map?within=410804001002001&level=grid');
+    expect(same.statusCode).toBe(422);
+    expect(same.json().error.code).toBe('org.map_level');
+    expect((await admin('GET', '/api/org/map?within=410804001002001&level=subdistrict')).statusCode).toBe(422);
+    expect((await admin('GET', '/api/org/map?within=410804&level=district')).statusCode).toBe(400);
+    expect((await admin('GET', '/api/org/map?within=410804&level=village')).statusCode).toBe(400);
+  });
+
+  it('a renamed or redrawn unit shows at once: the cached map follows the org tree', async () => {
+    const admin = as(server, await signIn(server, world.users.admin.username));
+    const url = `/api/org/map?within=${world.codes.home}&level=microgrid&zoom=15`;
+    const names = async () => (await admin('GET', url)).json().features.map((f: { properties: { name: string } }) => f.properties.name);
+    expect(await names()).toEqual(['西微网格', '东微网格']);
+    const unit = (await admin('GET', '/api/org/units/41080400100200102')).json();
+    expect((await admin('PATCH', '/api/org/units/41080400100200102', { name: '东微网格（新）', version: unit.version })).statusCode).toBe(
+      200,
+    );
+    expect(await names()).toEqual(['西微网格', '东微网格（新）']);
+    // Redrawn: the west cell shrinks to half, the east one takes the rest (still seamless).
+    const box = (w: number, e: number): AreaGeometry => ring([w, S], [e, S], [e, S + d], [w, S + d]);
+    await importUnits(
+      server.platform,
+      { actor: systemActor('test'), requestId: null },
+      [
+        { code: '41080400100200101', name: '西微网格', geometry: box(W, W + d / 2) },
+        { code: '41080400100200102', name: '东微网格（新）', geometry: box(W + d / 2, W + 2 * d) },
+      ],
+      'test',
+    );
+    const redrawn = (await admin('GET', url)).json();
+    // Snapped to half a pixel at zoom 15: the west cell's east side moved from W + d to W + d/2.
+    const east = Math.max(...redrawn.features[0].geometry.coordinates[0].map((p: Position) => p[0]));
+    expect(east).toBeCloseTo(W + d / 2, 4);
+  });
+
+  it('is valid JSON with a JSON content type, as the schema documents', async () => {
+    const admin = as(server, await signIn(server, world.users.admin.username));
+    const response = await admin('GET', `/api/org/map?within=${world.codes.district}&level=microgrid`);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json().type).toBe('FeatureCollection');
   });
 });

@@ -31,7 +31,7 @@ describe.each(DATABASES)('editing the registry on %s', (kind) => {
         name: '赵秀英',
         gender: 'female',
         birthDate: '1950-02-03',
-        idNumber: residentIdNumber('19500203', number),
+        idNumber: residentIdNumber('19500203', number, 'female'),
         phone: `1370391${String(number).padStart(4, '0')}`,
         tags: ['living_alone', 'elderly'],
       },
@@ -59,11 +59,36 @@ describe.each(DATABASES)('editing the registry on %s', (kind) => {
     expect(await countRows(server, 'audit_record')).toBe(audit);
   });
 
+  it('refuses a gender or birth date that contradicts the ID number, and takes a blank birth date from it', async () => {
+    const man = newFamily(14);
+    man.members[0].gender = 'male';
+    const refused = await staff('POST', '/api/people/households', man);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details.problems.map((p: { field: string }) => p.field)).toEqual(['gender']);
+    const family = newFamily(15);
+    const { birthDate: _blank, ...undatedMember } = family.members[0];
+    const undated = { ...family, members: [undatedMember] };
+    const registered = await staff('POST', '/api/people/households', undated);
+    expect(registered.json().members[0].birthYear).toBe(1950);
+  });
+
   it('refuses a second registration of the same ID number without saying where the first one lives', async () => {
     const response = await staff('POST', '/api/people/households', { ...newFamily(11), address: '别处1号' });
     expect(response.statusCode).toBe(409);
     expect(response.json().error).toMatchObject({ code: 'people.duplicate_id_number' });
     expect(response.body).not.toContain('和平街');
+  });
+
+  it('an address names one household in its micro-grid: a second one there is refused, on registering and on moving', async () => {
+    const taken = await staff('POST', '/api/people/households', { ...newFamily(16), address: '和平街11号' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.code).toBe('people.duplicate_address');
+    const elsewhere = (
+      await staff('POST', '/api/people/households', { ...newFamily(17), microgridCode: world.codes.homeMicrogrid, address: '和平街11号' })
+    ).json();
+    const move = await staff('PATCH', `/api/people/households/${elsewhere.id}`, { version: elsewhere.version, microgridCode: NEXT_DOOR });
+    expect(move.statusCode).toBe(409);
+    expect((await staff('GET', `/api/people/households/${elsewhere.id}`)).json().microgridCode).toBe(world.codes.homeMicrogrid);
   });
 
   it('corrects an address with the version it read, and a stale version gets 409', async () => {
@@ -115,7 +140,7 @@ describe.each(DATABASES)('editing the registry on %s', (kind) => {
     expect(record).toMatchObject({ action: 'people.update_resident', object_id: son.id });
     expect(JSON.parse(record.summary)).toEqual({ fields: ['phone'] });
     const revealed = await staff('POST', `/api/people/residents/${son.id}/reveal`, { fields: ['phone', 'idNumber'], reason: '核对更正' });
-    expect(revealed.json()).toEqual({ phone: '13803919999', idNumber: residentIdNumber('19750701', 1) });
+    expect(revealed.json()).toEqual({ phone: '13803919999', idNumber: residentIdNumber('19750701', 1, 'male') });
   });
 
   it('adds a member to a household', async () => {

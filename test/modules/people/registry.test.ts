@@ -6,7 +6,7 @@ import { makeUser, makeWorld, residentIdNumber, type World } from '../../support
 import { as, signIn, startTestServer, type TestServer } from '../../support/server.ts';
 
 /** The grandmother's, from makeWorld's home household. */
-const ID_NUMBER = residentIdNumber('19480312', 1);
+const ID_NUMBER = residentIdNumber('19480312', 1, 'female');
 
 describe.each(DATABASES)('the people registry on %s', (kind) => {
   let server: TestServer;
@@ -122,7 +122,10 @@ describe.each(DATABASES)('the people registry on %s', (kind) => {
       households: 1,
       residents: 2,
     });
-    expect((await worker('GET', `/api/org/summary?unit=${world.codes.homeMicrogrid}`)).json()).toMatchObject({ microgrid: 1, households: 1 });
+    expect((await worker('GET', `/api/org/summary?unit=${world.codes.homeMicrogrid}`)).json()).toMatchObject({
+      microgrid: 1,
+      households: 1,
+    });
     expect((await worker('GET', `/api/org/summary?unit=${world.codes.homeGrid}`)).statusCode).toBe(404);
     expect((await home('GET', `/api/org/summary?unit=${world.codes.foreign}`)).statusCode).toBe(404);
   });

@@ -13,6 +13,7 @@ import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { ResidentsPage } from './pages/ResidentsPage.tsx';
+import { TransferPage } from './pages/TransferPage.tsx';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -30,6 +31,7 @@ createRoot(document.getElementById('root')!).render(
             >
               <Route index element={<HomePage />} />
               <Route path="residents" element={<ResidentsPage />} />
+              <Route path="transfer" element={<TransferPage />} />
               <Route path="403" element={<ForbiddenPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

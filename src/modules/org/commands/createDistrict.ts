@@ -4,13 +4,22 @@ import { conflict, unprocessable } from '../../../platform/http/errors.ts';
 import { levelOfCode } from '../org.codes.ts';
 import { findDistrict, insertUnit, NO_BOUNDARY, type OrgUnit } from '../org.repository.ts';
 
-/** Creates the district, the root of the tree. One per installation (`wangge init`, or the demo). */
-export async function createDistrict(platform: Platform, by: By, code: string, name: string): Promise<OrgUnit> {
+/**
+ * Creates the district, the root of the tree. One per installation (`wangge init`, or the demo);
+ * `besideOthers` is only for the demo city (`wangge demo --scale N`), several districts side by side.
+ */
+export async function createDistrict(
+  platform: Platform,
+  by: By,
+  code: string,
+  name: string,
+  options: { besideOthers?: boolean } = {},
+): Promise<OrgUnit> {
   if (levelOfCode({ widths: platform.config.orgCodeWidths }, code) !== 'district') {
     throw unprocessable('org.bad_code', `A district code has ${platform.config.orgCodeWidths[0]} digits (GB/T 2260), e.g. 410804.`);
   }
   return runAudited(platform, by, async (trx) => {
-    const existing = await findDistrict(trx);
+    const existing = options.besideOthers ? undefined : await findDistrict(trx);
     if (existing) throw conflict('org.district_exists', `This installation already has the district ${existing.code} ${existing.name}.`);
     const at = platform.clock.now().toISOString();
     const district: OrgUnit = {

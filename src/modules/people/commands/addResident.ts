@@ -3,7 +3,8 @@ import { authorize, can } from '../../../platform/authz/policy.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { notFound } from '../../../platform/http/errors.ts';
-import { newResidentRow, requireUnusedIdNumbers, type NewResident } from '../people.personalData.ts';
+import { newResidentRow, type NewResident } from '../people.personalData.ts';
+import { requireUnusedIdNumbers } from '../people.rules.ts';
 import { findHousehold, insertResidents, type ResidentRow } from '../people.repository.ts';
 import { cleanResident } from '../people.validation.ts';
 

@@ -4,8 +4,9 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { unprocessable } from '../../../platform/http/errors.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
-import { newResidentRow, requireUnusedIdNumbers, type NewResident } from '../people.personalData.ts';
+import { newResidentRow, type NewResident } from '../people.personalData.ts';
 import { insertHouseholds, insertResidents, type HouseholdRow, type ResidentRow } from '../people.repository.ts';
+import { requireFreeAddress, requireUnusedIdNumbers } from '../people.rules.ts';
 import { cleanResident } from '../people.validation.ts';
 
 /** Ids that sort in creation order even within one millisecond: members keep the order given. */
@@ -45,6 +46,7 @@ export async function registerHousehold(
     newResidentRow(platform, { id: ulid(), householdId: household.id, microgridCode: input.microgridCode }, member, at),
   );
   return runAudited(platform, by, async (trx) => {
+    await requireFreeAddress(trx, household.microgrid_code, household.address);
     await requireUnusedIdNumbers(platform, trx, members);
     await insertHouseholds(trx, [household]);
     await insertResidents(trx, residents);

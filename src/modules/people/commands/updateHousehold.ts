@@ -4,6 +4,7 @@ import type { Platform } from '../../../platform/context.ts';
 import { notFound, staleVersion, unprocessable } from '../../../platform/http/errors.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
 import { findHousehold, moveResidentsOfHousehold, updateHouseholdRow, type HouseholdRow } from '../people.repository.ts';
+import { requireFreeAddress } from '../people.rules.ts';
 
 export interface HouseholdChanges {
   version: number;
@@ -36,6 +37,7 @@ export async function updateHousehold(platform: Platform, by: By, id: string, in
       ...(moves ? { microgrid_code: target, building_id: null } : {}),
       updated_at: at,
     };
+    await requireFreeAddress(trx, changes.microgrid_code ?? before.microgrid_code, changes.address!, id);
     if (!(await updateHouseholdRow(trx, id, before.version, changes))) throw staleVersion(before.version);
     if (moves) await moveResidentsOfHousehold(trx, id, target, at);
     const audit = moves

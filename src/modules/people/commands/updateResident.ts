@@ -2,7 +2,8 @@ import { authorize, can } from '../../../platform/authz/policy.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { notFound, staleVersion } from '../../../platform/http/errors.ts';
-import { openResident, requireUnusedIdNumbers, sealResident } from '../people.personalData.ts';
+import { openResident, sealResident } from '../people.personalData.ts';
+import { requireUnusedIdNumbers } from '../people.rules.ts';
 import { findResident, updateResidentRow, type ResidentRow } from '../people.repository.ts';
 import type { ResidentTag } from '../people.tables.ts';
 import { cleanResident } from '../people.validation.ts';
@@ -24,11 +25,16 @@ export interface ResidentChanges {
  * their values.
  */
 export async function updateResident(platform: Platform, by: By, id: string, input: ResidentChanges): Promise<ResidentRow> {
-  const changes = cleanResident(input);
   return runAudited(platform, by, async (trx) => {
     const before = await findResident(trx, id);
     if (!before || !can(by.actor, 'people.read', before.microgrid_code)) throw notFound('resident', id);
     authorize(by.actor, 'people.write', before.microgrid_code);
+    // A new ID number must agree with the gender and birth date on record, unless those change too.
+    const changes = cleanResident({
+      ...input,
+      gender: input.gender ?? before.gender,
+      birthDate: input.birthDate === undefined ? (before.birth_date ?? undefined) : input.birthDate,
+    });
     if (before.version !== changes.version) throw staleVersion(before.version);
     if (changes.idNumber) await requireUnusedIdNumbers(platform, trx, [changes], id);
 

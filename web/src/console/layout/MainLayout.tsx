@@ -12,6 +12,7 @@ import { UserMenu } from './UserMenu.tsx';
 const SECTIONS = [
   { path: '/', label: 'nav.map' },
   { path: '/residents', label: 'nav.residents' },
+  { path: '/transfer', label: 'nav.transfer' },
 ];
 
 /** Header with the sections, the org tree of the signed-in scope on the left, the page on the right (it gets the tree's roots). */
