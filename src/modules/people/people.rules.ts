@@ -1,12 +1,21 @@
 import type { Trx } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
-import { conflict } from '../../platform/http/errors.ts';
+import { conflict, notFound } from '../../platform/http/errors.ts';
+import { followWorkerService } from '../accounts/commands/followWorkerService.ts';
 import { indexOf } from './people.personalData.ts';
-import { findHouseholdAt, findResidentByIdNumberIndex } from './people.repository.ts';
+import {
+  deleteWorkerRow,
+  findHouseholdAt,
+  findResidentByIdNumberIndex,
+  findWorker,
+  stopServingMicrogrid,
+  touchWorker,
+  type WorkerRow,
+} from './people.repository.ts';
 
 /**
- * The registry's rules that span rows, checked inside the writing command's transaction: one entry
- * per person, one household per address of a micro-grid.
+ * The registry's rules that span rows, checked or kept inside the writing command's transaction: one
+ * entry per person, one household per address of a micro-grid, a worker's service and their account.
  */
 
 /**
@@ -38,4 +47,19 @@ export async function requireFreeAddress(trx: Trx, microgridCode: string, addres
       householdId: holder.id,
     });
   }
+}
+
+/**
+ * Ends one micro-grid of a worker's service, for unassigning and for handing a micro-grid over: a
+ * worker serving nothing is no longer a worker, and their account's scope follows in the same step.
+ */
+export async function stopServing(trx: Trx, residentId: string, microgridCode: string, at: string): Promise<WorkerRow> {
+  const worker = await findWorker(trx, residentId);
+  if (!worker?.microgrids.includes(microgridCode)) throw notFound('worker', `${residentId}/${microgridCode}`);
+  await stopServingMicrogrid(trx, residentId, microgridCode);
+  const microgrids = worker.microgrids.filter((code) => code !== microgridCode);
+  if (microgrids.length === 0) await deleteWorkerRow(trx, residentId);
+  else await touchWorker(trx, residentId, worker.version, at);
+  if (worker.user_id) await followWorkerService(trx, worker.user_id, microgrids);
+  return { ...worker, microgrids, version: worker.version + 1 };
 }

@@ -6,17 +6,16 @@ import { conflict, notFound, unprocessable } from '../../../platform/http/errors
 import { findWorkerAccount, followWorkerService } from '../../accounts/commands/followWorkerService.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
 import {
-  deleteWorkerRow,
   findResident,
   findWorker,
   findWorkerByUser,
   insertWorkerRow,
   serveMicrogrid,
-  stopServingMicrogrid,
   touchWorker,
   workersOfMicrogrid,
   type WorkerRow,
 } from '../people.repository.ts';
+import { stopServing } from '../people.rules.ts';
 
 export interface WorkerAssignment {
   residentId: string;
@@ -82,18 +81,6 @@ async function handOver(trx: Trx, input: WorkerAssignment, at: string): Promise<
   }
   for (const residentId of current) await stopServing(trx, residentId, input.microgridCode, at);
   return current[0];
-}
-
-/** Ends one micro-grid of a worker's service; a worker serving nothing is no longer a worker. */
-export async function stopServing(trx: Trx, residentId: string, microgridCode: string, at: string): Promise<WorkerRow> {
-  const worker = await findWorker(trx, residentId);
-  if (!worker?.microgrids.includes(microgridCode)) throw notFound('worker', `${residentId}/${microgridCode}`);
-  await stopServingMicrogrid(trx, residentId, microgridCode);
-  const microgrids = worker.microgrids.filter((code) => code !== microgridCode);
-  if (microgrids.length === 0) await deleteWorkerRow(trx, residentId);
-  else await touchWorker(trx, residentId, worker.version, at);
-  if (worker.user_id) await followWorkerService(trx, worker.user_id, microgrids);
-  return { ...worker, microgrids, version: worker.version + 1 };
 }
 
 async function accountToLink(trx: Trx, worker: WorkerRow | undefined, username: string | undefined): Promise<string | null> {

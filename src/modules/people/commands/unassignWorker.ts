@@ -3,7 +3,7 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { notFound } from '../../../platform/http/errors.ts';
 import { findResident, type WorkerRow } from '../people.repository.ts';
-import { stopServing } from './assignWorker.ts';
+import { stopServing } from '../people.rules.ts';
 
 /**
  * A worker stops looking after a micro-grid (moved away, stepped down, handed it to a neighbour).
