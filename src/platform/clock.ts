@@ -4,3 +4,11 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The calendar day (YYYY-MM-DD) of `now` in the district's zone (`TZ_BUSINESS`): "today" for people
+ * in Macun is not UTC's today between 00:00 and 08:00.
+ */
+export function businessDate(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

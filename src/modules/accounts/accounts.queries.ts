@@ -1,15 +1,7 @@
 import { scopePrefixes, type Actor } from '../../platform/authz/actor.ts';
 import { authorize } from '../../platform/authz/policy.ts';
 import type { Db } from '../../platform/db/database.ts';
-import {
-  findUserById,
-  findUserByUsername,
-  listApiKeys,
-  listUsers,
-  microgridsOfUsers,
-  type ApiKeyRow,
-  type UserRow,
-} from './accounts.repository.ts';
+import { findUsernamesById, listApiKeys, listUsers, microgridsOfUsers, type ApiKeyRow, type UserRow } from './accounts.repository.ts';
 
 /** Users inside the actor's scope, a page at a time (cursor: the last username seen). */
 export async function listVisibleUsers(
@@ -32,28 +24,8 @@ export async function listVisibleApiKeys(db: Db, actor: Actor): Promise<ApiKeyRo
   return listApiKeys(db, scopePrefixes(actor.scope));
 }
 
-export interface AccountRef {
-  id: string;
-  username: string;
-  role: string;
-}
-
-/** Accounts by username, regardless of scope: for linking registry rows (a worker's account) to them. */
-export async function accountsByUsername(db: Db, usernames: string[]): Promise<Map<string, AccountRef>> {
-  const found = new Map<string, AccountRef>();
-  for (const username of new Set(usernames)) {
-    const user = await findUserByUsername(db, username);
-    if (user) found.set(username, { id: user.id, username: user.username, role: user.role });
-  }
-  return found;
-}
-
 /** Usernames of accounts by id, for showing a linked account by the name people know it by. */
 export async function usernamesById(db: Db, ids: string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const id of new Set(ids)) {
-    const user = await findUserById(db, id);
-    if (user) found.set(id, user.username);
-  }
-  return found;
+  const users = await findUsernamesById(db, ids);
+  return new Map(users.map((u) => [u.id, u.username]));
 }

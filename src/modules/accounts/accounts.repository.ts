@@ -189,3 +189,22 @@ export function insertUsers(db: Executor, users: UserRow[]): Promise<void> {
 export function insertWorkerMicrogrids(db: Executor, rows: { user_id: string; microgrid_code: string }[]): Promise<void> {
   return insertInBatches(db, 'user_microgrid', rows);
 }
+
+/** Lists in `in (...)` stay well under both databases' bound-parameter limits. */
+const IN_CHUNK = 500;
+
+/** The usernames of these accounts, read in chunks (an export names every linked worker account). */
+export async function findUsernamesById(db: Executor, ids: string[]): Promise<Pick<UserRow, 'id' | 'username'>[]> {
+  const unique = [...new Set(ids)];
+  const rows: Pick<UserRow, 'id' | 'username'>[] = [];
+  for (let i = 0; i < unique.length; i += IN_CHUNK) {
+    rows.push(
+      ...(await db
+        .selectFrom('app_user')
+        .select(['id', 'username'])
+        .where('id', 'in', unique.slice(i, i + IN_CHUNK))
+        .execute()),
+    );
+  }
+  return rows;
+}

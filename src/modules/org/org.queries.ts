@@ -12,7 +12,7 @@ import {
   listBoundariesUnder,
   listChildren,
   listTopUnits,
-  orgTreeStamp,
+  unitsStamp,
   type OrgUnit,
 } from './org.repository.ts';
 import { childLevel } from './org.codes.ts';
@@ -159,7 +159,7 @@ class MapCache {
   constructor(private readonly db: Db) {}
 
   async get(within: string, level: AreaLevel, zoom: number): Promise<DrawnMap> {
-    const stamp = await orgTreeStamp(this.db);
+    const stamp = await unitsStamp(this.db);
     if (stamp !== this.stamp) {
       this.drawn.clear();
       this.stamp = stamp;

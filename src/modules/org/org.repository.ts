@@ -1,4 +1,4 @@
-import { underPrefixes } from '../../platform/db/prefix.ts';
+import { prefixesWithin, underPrefixes } from '../../platform/db/prefix.ts';
 import { insertInBatches } from '../../platform/db/batch.ts';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
@@ -94,13 +94,17 @@ export async function updateUnitBoundary(db: Executor, unit: OrgUnit): Promise<v
 }
 
 /** Changes whenever a micro-grid is added, removed or redrawn: the locator rebuilds on a new stamp. */
-export async function microgridStamp(db: Executor): Promise<string> {
+/**
+ * A stamp that changes whenever a unit (of `level`, or any) is added, renamed or redrawn: caches of
+ * the tree compare it with what they were built from. Every change bumps a version, so the sum moves
+ * even when two changes share a millisecond.
+ */
+export async function unitsStamp(db: Executor, level?: OrgUnit['level']): Promise<string> {
   const row = await db
     .selectFrom('org_unit')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('versions'), eb.fn.max('updated_at').as('latest')])
-    .where('level', '=', 'microgrid')
+    .$if(level !== undefined, (q) => q.where('level', '=', level!))
     .executeTakeFirstOrThrow();
-  // Every change bumps a version, so the sum moves even when two changes share a millisecond.
   return `${Number(row.n)}:${Number(row.versions ?? 0)}@${row.latest ?? ''}`;
 }
 
@@ -130,8 +134,7 @@ export function listUnitsUnder(db: Executor, code: string, prefixes: string[]): 
   return db
     .selectFrom('org_unit')
     .select(['code', 'name', 'level'])
-    .where('code', 'like', `${code}%`)
-    .where(underPrefixes('code', prefixes))
+    .where(underPrefixes('code', prefixesWithin(prefixes, code)))
     .orderBy('code')
     .execute();
 }
@@ -150,13 +153,4 @@ export function listBoundariesUnder(
     .where('geometry', 'is not', null)
     .orderBy('code')
     .execute();
-}
-
-/** Changes whenever any unit is added, removed, renamed or redrawn (each bumps a version): the map cache's key. */
-export async function orgTreeStamp(db: Executor): Promise<string> {
-  const row = await db
-    .selectFrom('org_unit')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('version').as('versions'), eb.fn.max('updated_at').as('latest')])
-    .executeTakeFirstOrThrow();
-  return `${Number(row.n)}:${Number(row.versions ?? 0)}@${row.latest ?? ''}`;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import type { AreaGeometry, Position } from './org.geometry.ts';
 import { Locator } from './org.locator.ts';
-import { listMicrogridBoundaries, microgridStamp } from './org.repository.ts';
+import { listMicrogridBoundaries, unitsStamp } from './org.repository.ts';
 
 /**
  * The locator of a database's micro-grids, kept in memory and rebuilt when they change. Each
@@ -19,7 +19,7 @@ export class MicrogridIndex {
   }
 
   private async current(): Promise<Locator> {
-    const stamp = await microgridStamp(this.db);
+    const stamp = await unitsStamp(this.db, 'microgrid');
     if (this.built?.stamp === stamp) return this.built.locator;
     this.rebuilding ??= this.rebuild(stamp).finally(() => (this.rebuilding = undefined));
     this.built = await this.rebuilding;

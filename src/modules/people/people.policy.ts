@@ -1,11 +1,9 @@
 import { scopeCovers, type Actor } from '../../platform/authz/actor.ts';
 import type { Policies } from '../../platform/authz/policy.ts';
-import type { Role } from '../../platform/authz/roles.ts';
+import { OFFICE_ROLES, type Role } from '../../platform/authz/roles.ts';
 
-/** Office roles that look after residents, and workers for their own micro-grids. */
-const REGISTRY_ROLES: readonly Role[] = ['microgrid_worker', 'grid_staff', 'community_admin', 'subdistrict_admin', 'district_admin'];
-/** Roles that may see a resident's personal data in clear, one reveal at a time. */
-const REVEAL_ROLES: readonly Role[] = ['grid_staff', 'community_admin', 'subdistrict_admin', 'district_admin'];
+/** Office roles look after residents, and workers their own micro-grids. */
+const REGISTRY_ROLES: readonly Role[] = ['microgrid_worker', ...OFFICE_ROLES];
 
 export interface RevealSubject {
   microgridCode: string;
@@ -17,12 +15,12 @@ export const peoplePolicies: Policies = {
   /** `subject`: the code of the unit (or a resident's micro-grid) being read. */
   'people.read': (actor: Actor, code) => REGISTRY_ROLES.includes(actor.role as Role) && scopeCovers(actor.scope, code as string),
   /** Registering and editing households: the office roles of the area (workers report, staff record). */
-  'people.write': (actor: Actor, code) => REVEAL_ROLES.includes(actor.role as Role) && scopeCovers(actor.scope, code as string),
+  'people.write': (actor: Actor, code) => OFFICE_ROLES.includes(actor.role as Role) && scopeCovers(actor.scope, code as string),
   /** A worker may reveal a phone number in their own micro-grids, to call the household; nothing else. */
   'people.reveal': (actor: Actor, subject) => {
     const { microgridCode, fields } = subject as RevealSubject;
     if (!scopeCovers(actor.scope, microgridCode)) return false;
     if (actor.role === 'microgrid_worker') return fields.every((field) => field === 'phone');
-    return REVEAL_ROLES.includes(actor.role as Role);
+    return OFFICE_ROLES.includes(actor.role as Role);
   },
 };

@@ -1,5 +1,6 @@
 import { scopePrefixes, type Actor } from '../../platform/authz/actor.ts';
 import { can } from '../../platform/authz/policy.ts';
+import { businessDate } from '../../platform/clock.ts';
 import type { Platform } from '../../platform/context.ts';
 import { forbidden, notFound, unprocessable } from '../../platform/http/errors.ts';
 import { distanceMetres } from '../org/org.geometry.ts';
@@ -187,7 +188,7 @@ export async function workerCandidates(
   if (!neighbourhood) throw unprocessable('people.bad_microgrid', `${microgridCode} is not a micro-grid.`);
   const nearby = neighbourhood.siblings.slice(0, NEIGHBOURS_SEARCHED).filter((m) => can(actor, 'people.read', m.code));
   const centres = new Map([neighbourhood.self, ...nearby].map((m) => [m.code, m.centroid]));
-  const today = platform.clock.now().toISOString().slice(0, 10);
+  const today = businessDate(platform.clock.now(), platform.config.timeZone);
   const bornBetween: [string, string] = [yearsBefore(today, CANDIDATE_AGES.max + 1), yearsBefore(today, CANDIDATE_AGES.min)];
   const rows = await listWorkerCandidates(db, [...centres.keys()], bornBetween, 5000);
   const centre = neighbourhood.self.centroid;

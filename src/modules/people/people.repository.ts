@@ -41,9 +41,12 @@ async function codeRanges(db: Executor, table: 'household' | 'resident', prefixe
   return underPrefixesAfter(column, `${table}.id`, prefixes, { code: row.microgrid_code, id: after });
 }
 
-export function residentsOfHouseholds(db: Executor, householdIds: string[]): Promise<ResidentRow[]> {
-  if (householdIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('resident').selectAll().where('household_id', 'in', householdIds).orderBy('id').execute();
+/** The members of these households, by id; any number of households (read in chunks). */
+export async function residentsOfHouseholds(db: Executor, householdIds: string[]): Promise<ResidentRow[]> {
+  const rows = await inChunks([...new Set(householdIds)], (chunk) =>
+    db.selectFrom('resident').selectAll().where('household_id', 'in', chunk).orderBy('id').execute(),
+  );
+  return rows.length > IN_CHUNK ? rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : rows;
 }
 
 export interface ResidentFilter extends Page {
@@ -69,7 +72,16 @@ export async function searchResidents(db: Executor, filter: ResidentFilter): Pro
       q.where((eb) =>
         eb.or([
           eb('resident.name', 'like', `%${filter.text}%`),
-          eb('resident.household_id', 'in', eb.selectFrom('household').select('id').where('address', 'like', `%${filter.text}%`)),
+          eb(
+            'resident.household_id',
+            'in',
+            // Households of the same ranges only: an address search must not scan the whole city.
+            eb
+              .selectFrom('household')
+              .select('id')
+              .where(underPrefixes('household.microgrid_code', prefixes))
+              .where('address', 'like', `%${filter.text}%`),
+          ),
         ]),
       ),
     )
@@ -81,11 +93,6 @@ export async function searchResidents(db: Executor, filter: ResidentFilter): Pro
 
 export function findResident(db: Executor, id: string): Promise<ResidentRow | undefined> {
   return db.selectFrom('resident').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function findHouseholdsById(db: Executor, ids: string[]): Promise<HouseholdRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('household').selectAll().where('id', 'in', ids).execute();
 }
 
 export interface ScopeCounts {
@@ -246,7 +253,6 @@ export async function listWorkersServing(
     .where('microgrid_code', 'like', `${unitCode}%`)
     .where(underPrefixes('microgrid_code', scope))
     .orderBy('microgrid_code')
-    .limit(5000)
     .execute();
   const ids = [...new Set(served.map((s) => s.resident_id))];
   if (ids.length === 0) return [];
@@ -365,15 +371,61 @@ export function findHouseholdsInMicrogrids(db: Executor, codes: string[]): Promi
   return inChunks([...new Set(codes)], (chunk) => db.selectFrom('household').selectAll().where('microgrid_code', 'in', chunk).execute());
 }
 
-export function findResidentsByIdNumberIndexes(db: Executor, indexes: string[]): Promise<ResidentRow[]> {
-  return inChunks([...new Set(indexes)], (chunk) => db.selectFrom('resident').selectAll().where('id_number_index', 'in', chunk).execute());
-}
-
-export function findResidentsOfHouseholds(db: Executor, householdIds: string[]): Promise<ResidentRow[]> {
-  return inChunks([...new Set(householdIds)], (chunk) =>
-    db.selectFrom('resident').selectAll().where('household_id', 'in', chunk).execute(),
+/** Residents inside the scope (code prefixes) with these ID numbers (their keyed hashes). */
+export function findResidentsByIdNumberIndexes(db: Executor, scope: string[], indexes: string[]): Promise<ResidentRow[]> {
+  return inChunks([...new Set(indexes)], (chunk) =>
+    db.selectFrom('resident').selectAll().where('id_number_index', 'in', chunk).where(underPrefixes('microgrid_code', scope)).execute(),
   );
 }
+
+/**
+ * Which of these ID numbers (keyed hashes) are registered to anyone, anywhere: only the hashes, never
+ * a row, for the one-person-one-entry rule (a match outside the caller's scope is refused naming nobody).
+ */
+export async function registeredIdNumberIndexes(db: Executor, indexes: string[]): Promise<Set<string>> {
+  const rows = await inChunks([...new Set(indexes)], (chunk) =>
+    db.selectFrom('resident').select('id_number_index').where('id_number_index', 'in', chunk).execute(),
+  );
+  return new Set(rows.map((r) => r.id_number_index!));
+}
+
+/** Who serves these micro-grids: (resident, micro-grid) pairs. */
+export function findServiceOfMicrogrids(db: Executor, codes: string[]): Promise<{ resident_id: string; microgrid_code: string }[]> {
+  return inChunks([...new Set(codes)], (chunk) =>
+    db.selectFrom('worker_microgrid').select(['resident_id', 'microgrid_code']).where('microgrid_code', 'in', chunk).execute(),
+  );
+}
+
+/**
+ * Workers serving at least one micro-grid under the unit and inside the scope, each with the
+ * micro-grids they serve inside the scope only (a foreign code is not the caller's to see), in
+ * (first micro-grid, resident) order. No limit: an export holds every worker of the unit.
+ */
+export async function listWorkersServingUnder(db: Executor, scope: string[], unitCode: string): Promise<WorkerRow[]> {
+  const under = await db
+    .selectFrom('worker_microgrid')
+    .select('resident_id')
+    .distinct()
+    .where(underPrefixes('microgrid_code', prefixesWithin(scope, unitCode)))
+    .execute();
+  const ids = under.map((s) => s.resident_id);
+  const workers = await inChunks(ids, (chunk) => db.selectFrom('worker').selectAll().where('resident_id', 'in', chunk).execute());
+  const served = await inChunks(ids, (chunk) =>
+    db
+      .selectFrom('worker_microgrid')
+      .select(['resident_id', 'microgrid_code'])
+      .where('resident_id', 'in', chunk)
+      .where(underPrefixes('microgrid_code', scope))
+      .execute(),
+  );
+  const byWorker = new Map<string, string[]>();
+  for (const s of served) byWorker.set(s.resident_id, [...(byWorker.get(s.resident_id) ?? []), s.microgrid_code]);
+  return workers
+    .map((w) => ({ ...w, microgrids: (byWorker.get(w.resident_id) ?? []).sort() }))
+    .sort((a, b) => compare(a.microgrids[0] ?? '', b.microgrids[0] ?? '') || compare(a.resident_id, b.resident_id));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Workers among these residents, with every micro-grid each serves. */
 export async function findWorkersOfResidents(db: Executor, residentIds: string[]): Promise<WorkerRow[]> {
@@ -414,8 +466,7 @@ export function listBuildingsUnder(db: Executor, scope: string[], unitCode: stri
   return db
     .selectFrom('building')
     .selectAll()
-    .where('microgrid_code', 'like', `${unitCode}%`)
-    .where(underPrefixes('microgrid_code', scope))
+    .where(underPrefixes('microgrid_code', prefixesWithin(scope, unitCode)))
     .orderBy('microgrid_code')
     .orderBy('address')
     .orderBy('id')
@@ -426,8 +477,7 @@ export function listHouseholdsUnder(db: Executor, scope: string[], unitCode: str
   return db
     .selectFrom('household')
     .selectAll()
-    .where('microgrid_code', 'like', `${unitCode}%`)
-    .where(underPrefixes('microgrid_code', scope))
+    .where(underPrefixes('microgrid_code', prefixesWithin(scope, unitCode)))
     .orderBy('microgrid_code')
     .orderBy('address')
     .orderBy('id')
@@ -438,8 +488,7 @@ export function listResidentsUnder(db: Executor, scope: string[], unitCode: stri
   return db
     .selectFrom('resident')
     .selectAll()
-    .where('microgrid_code', 'like', `${unitCode}%`)
-    .where(underPrefixes('microgrid_code', scope))
+    .where(underPrefixes('microgrid_code', prefixesWithin(scope, unitCode)))
     .orderBy('microgrid_code')
     .orderBy('household_id')
     .orderBy('id')

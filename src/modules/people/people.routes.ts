@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Actor } from '../../platform/authz/actor.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
-import { narrowScope } from '../../platform/authz/actor.ts';
 import { areaCounts, getVisibleUnit } from '../org/org.queries.ts';
 import { addResident } from './commands/addResident.ts';
 import { assignWorker } from './commands/assignWorker.ts';
@@ -63,8 +62,9 @@ export function peopleRoutes(app: ApiApp, platform: Platform): void {
     },
     async (request) => {
       const { unit } = request.query;
+      // A unit the caller can see lies wholly inside their scope: its subtree is the scope to count.
       if (unit) await getVisibleUnit(platform.database.db, request.actor!, unit);
-      const actor = unit ? { ...request.actor!, scope: narrowScope(request.actor!.scope, unit) } : request.actor!;
+      const actor: Actor = unit ? { ...request.actor!, scope: { kind: 'unit', code: unit } } : request.actor!;
       return { ...(await areaCounts(platform.database.db, actor)), ...(await peopleCounts(platform, actor)) };
     },
   );

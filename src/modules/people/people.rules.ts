@@ -1,6 +1,7 @@
 import type { Trx } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
-import { conflict, notFound } from '../../platform/http/errors.ts';
+import { isUniqueViolation, lockForTransaction } from '../../platform/db/dialect.ts';
+import { conflict, notFound, staleVersion, type AppError } from '../../platform/http/errors.ts';
 import { followWorkerService } from '../accounts/commands/followWorkerService.ts';
 import { indexOf } from './people.personalData.ts';
 import {
@@ -32,7 +33,7 @@ export async function requireUnusedIdNumbers(
   if (new Set(numbers).size !== numbers.length) throw conflict('people.duplicate_id_number', 'The same ID number is given twice.');
   for (const number of numbers) {
     const holder = await findResidentByIdNumberIndex(trx, indexOf(platform, 'id_number', number));
-    if (holder && holder.id !== except) throw conflict('people.duplicate_id_number', 'This ID number is already registered.');
+    if (holder && holder.id !== except) throw idNumberTaken();
   }
 }
 
@@ -40,7 +41,15 @@ export async function requireUnusedIdNumbers(
  * An address names one household in its micro-grid: it is how the office, the spreadsheets and the
  * worker tell households apart. Two families behind one door plate are written apart (12号, 12号附1号).
  */
-export async function requireFreeAddress(trx: Trx, microgridCode: string, address: string, except?: string): Promise<void> {
+export async function requireFreeAddress(
+  platform: Platform,
+  trx: Trx,
+  microgridCode: string,
+  address: string,
+  except?: string,
+): Promise<void> {
+  // No index keeps this rule (older registers hold shared door plates), so writers take turns on PostgreSQL.
+  await lockForTransaction(trx, platform.database.kind, 'people.household_address');
   const holder = await findHouseholdAt(trx, microgridCode, address);
   if (holder && holder.id !== except) {
     throw conflict('people.duplicate_address', 'A household at this address is already registered in the micro-grid.', {
@@ -59,7 +68,25 @@ export async function stopServing(trx: Trx, residentId: string, microgridCode: s
   await stopServingMicrogrid(trx, residentId, microgridCode);
   const microgrids = worker.microgrids.filter((code) => code !== microgridCode);
   if (microgrids.length === 0) await deleteWorkerRow(trx, residentId);
-  else await touchWorker(trx, residentId, worker.version, at);
+  else if (!(await touchWorker(trx, residentId, worker.version, at))) throw staleVersion(worker.version);
   if (worker.user_id) await followWorkerService(trx, worker.user_id, microgrids);
   return { ...worker, microgrids, version: worker.version + 1 };
+}
+
+export const idNumberTaken = () => conflict('people.duplicate_id_number', 'This ID number is already registered.');
+export const microgridHasWorker = (details?: Record<string, unknown>) =>
+  conflict('people.microgrid_has_worker', 'The micro-grid already has a worker; hand it over (replace) or unassign first.', details);
+
+/**
+ * The database keeps two rules too (one entry per ID number, one worker per micro-grid: migration
+ * 0005), for two writers that both passed the check before either committed. The loser gets the
+ * same 409 as the check gives, not a 500.
+ */
+export async function keepingRule<T>(write: Promise<T>, broken: () => AppError): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw broken();
+    throw error;
+  }
 }

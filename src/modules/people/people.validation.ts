@@ -102,3 +102,8 @@ export function cleanResident<T extends ResidentFields>(fields: T): T {
     ...(fields.phone ? { phone: fields.phone.replace(/[\s-]/g, '') } : {}),
   };
 }
+
+/** Lengths of a resident's name and a household's address, the same for the HTTP API and the spreadsheets. */
+export const NAME_MAX_LENGTH = 40;
+export const ADDRESS_MIN_LENGTH = 2;
+export const ADDRESS_MAX_LENGTH = 120;

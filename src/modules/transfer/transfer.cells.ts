@@ -1,6 +1,14 @@
 import type ExcelJS from 'exceljs';
 import { CRS_VALUES, type Crs } from '../org/org.crs.ts';
-import { idNumberProblem, isCalendarDate, normaliseIdNumber, phoneProblem } from '../people/people.validation.ts';
+import {
+  ADDRESS_MAX_LENGTH,
+  ADDRESS_MIN_LENGTH,
+  idNumberProblem,
+  isCalendarDate,
+  NAME_MAX_LENGTH,
+  normaliseIdNumber,
+  phoneProblem,
+} from '../people/people.validation.ts';
 import { RESIDENT_TAGS, type ResidentTag } from '../people/people.tables.ts';
 import { PROBLEMS, type Problem } from './transfer.problems.ts';
 
@@ -35,14 +43,18 @@ export function plainCell(value: ExcelJS.CellValue): Parsed<Plain | null> {
 /** One column's parser: from a non-empty plain value to the row's value. */
 export type CellParser<T> = (value: Plain) => Parsed<T>;
 
-export function text(max: number): CellParser<string> {
+export function text(max: number, min = 1): CellParser<string> {
   return (value) => {
     const s = typeof value === 'number' ? String(value) : value instanceof Date ? null : String(value).trim();
     if (s === null) return bad(PROBLEMS.textExpected());
     if (s.length > max) return bad(PROBLEMS.tooLong(max));
+    if (s.length < min) return bad(PROBLEMS.tooShort(min));
     return ok(s);
   };
 }
+
+/** An address of a building or a household, as long as the HTTP API allows. */
+export const address: CellParser<string> = text(ADDRESS_MAX_LENGTH, ADDRESS_MIN_LENGTH);
 
 /**
  * Digits that must stay text: org codes, ID numbers. A spreadsheet that turned them into numbers has
@@ -134,7 +146,7 @@ export const phone: CellParser<string> = (value) => {
 
 /** A person's name; a masked one (张*兰) would overwrite the real name on re-import. */
 export const personName: CellParser<string> = (value) => {
-  const s = text(50)(value);
+  const s = text(NAME_MAX_LENGTH)(value);
   if (s.ok && s.value.includes('*')) return bad(PROBLEMS.masked('name'));
   return s;
 };

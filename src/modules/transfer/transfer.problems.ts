@@ -38,6 +38,8 @@ export const PROBLEMS = {
   phone: (detail: string) => p('phone', detail),
   unknownTag: (value: string, tags: string[]) =>
     p('unknown_tag', `${value} is not a tag; tags are ${tags.join(', ')}`, { value, tags: tags.join('、') }),
+  microgridTwice: (code: string, row: number) =>
+    p('microgrid_twice', `micro-grid ${code} is also given to the worker of row ${row}`, { code, row }),
   duplicate: (row: number) => p('duplicate', `the same as row ${row}`, { row }),
   birthDateMismatch: (born: string) => p('birth_date_mismatch', `differs from the birth date in the ID number (${born})`, { born }),
   genderMismatch: (gender: '男' | '女') => p('gender_mismatch', `the ID number is a ${gender === '男' ? 'man' : 'woman'}'s`, { gender }),
@@ -48,11 +50,12 @@ export const PROBLEMS = {
   notMicrogrid: (code: string, level: string) => p('not_microgrid', `${code} is a ${level}, not a micro-grid`, { code, level }),
   noBuilding: (address: string, code: string) => p('no_building', `no building ${address} in micro-grid ${code}`, { address, code }),
   noHousehold: (address: string, code: string) => p('no_household', `no household ${address} in micro-grid ${code}`, { address, code }),
-  noResident: () => p('no_resident', 'no registered resident has this ID number'),
-  notWorkerAccount: (username: string, role: string) =>
-    p('not_worker_account', `${username} is a ${role} account, not a worker's`, { username, role }),
+  noResident: () => p('no_resident', 'no resident registered in your area has this ID number'),
+  idNumberElsewhere: () => p('id_number_elsewhere', 'this ID number is already registered elsewhere'),
+  tooShort: (min: number) => p('too_short', `at least ${min} characters`, { min }),
   positionElsewhere: (code: string, actual: string) =>
     p('position_elsewhere', `the position lies in micro-grid ${actual}, not in ${code}`, { code, actual }),
+  positionInAnother: (code: string) => p('position_in_another', `the position lies in another micro-grid, not in ${code}`, { code }),
   positionOutside: (code: string) => p('position_outside', `the position lies outside every micro-grid, not in ${code}`, { code }),
   notFeature: () => p('not_feature', 'not a Feature'),
   featureCode: () => p('feature_code', 'properties.code must be the unit code'),

@@ -4,7 +4,8 @@ import { AppError } from '../../platform/http/errors.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { importBoundaries } from './commands/importBoundaries.ts';
 import { importWorkbook } from './commands/importWorkbook.ts';
-import { exportWorkbook, templateWorkbook } from './transfer.queries.ts';
+import { exportWorkbook } from './commands/exportWorkbook.ts';
+import { templateWorkbook } from './transfer.queries.ts';
 import { exportQuery, GEOJSON_TYPE, importQuery, transferResult, XLSX_TYPE } from './transfer.schemas.ts';
 
 const tags = ['transfer'];

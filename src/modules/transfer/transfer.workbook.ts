@@ -4,6 +4,7 @@ import { badRequest } from '../../platform/http/errors.ts';
 import type { Crs } from '../org/org.crs.ts';
 import type { ResidentTag } from '../people/people.tables.ts';
 import {
+  address,
   choice,
   crs,
   date,
@@ -141,7 +142,7 @@ const buildings: Sheet<BuildingRow> = {
   name: '楼栋',
   columns: [
     column('microgridCode', '所属微网格代码', orgCode, { required: true, note: microgridNote, width: 20, numFmt: TEXT }),
-    column('address', '地址', text(200), { required: true, note: '同一微网格内唯一，如 幸福路 12 号院 3 号楼', width: 28 }),
+    column('address', '地址', address, { required: true, note: '同一微网格内唯一，如 幸福路 12 号院 3 号楼', width: 28 }),
     column('kind', '类型', choice(KIND_LABELS), {
       required: true,
       note: '楼房、院落或其他',
@@ -159,8 +160,8 @@ const households: Sheet<HouseholdRow> = {
   name: '户',
   columns: [
     column('microgridCode', '所属微网格代码', orgCode, { required: true, note: microgridNote, width: 20, numFmt: TEXT }),
-    column('address', '地址', text(200), { required: true, note: '同一微网格内唯一，如 幸福路 12 号院 3 号楼 2 单元 301', width: 32 }),
-    column('buildingAddress', '楼栋地址', text(200), { note: '可空；须是同一微网格内楼栋表中的地址', width: 28 }),
+    column('address', '地址', address, { required: true, note: '同一微网格内唯一，如 幸福路 12 号院 3 号楼 2 单元 301', width: 32 }),
+    column('buildingAddress', '楼栋地址', address, { note: '可空；须是同一微网格内楼栋表中的地址', width: 28 }),
   ],
 };
 
@@ -168,7 +169,7 @@ const residents: Sheet<ResidentRow> = {
   key: 'residents',
   name: '居民',
   columns: [
-    column('householdAddress', '户地址', text(200), { required: true, note: '户表中的地址', width: 32 }),
+    column('householdAddress', '户地址', address, { required: true, note: '户表中的地址', width: 32 }),
     column('microgridCode', '所属微网格代码', orgCode, { required: true, note: '户所在的微网格', width: 20, numFmt: TEXT }),
     column('name', '姓名', personName, { required: true, note: '没有身份证号的居民按 户 + 姓名 识别', width: 10 }),
     column('gender', '性别', choice(GENDER_LABELS), {
@@ -349,7 +350,10 @@ export type WorkbookContent = { [K in SheetKey]?: Rows[K][] };
  * streamed out as they are written: a whole district (160,000 residents) stays far below the memory
  * an in-memory workbook of that size takes.
  */
-export async function writeWorkbook(content: WorkbookContent, options: { masked: boolean; title: string }): Promise<Buffer> {
+export async function writeWorkbook(
+  content: WorkbookContent,
+  options: { masked: boolean; title: string; /** Lines for the 说明 sheet about this file (what was left out). */ notes?: string[] },
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -357,7 +361,7 @@ export async function writeWorkbook(content: WorkbookContent, options: { masked:
   workbook.creator = 'Wangge 网格';
   workbook.title = options.title;
   if (options.masked) workbook.keywords = MASKED_MARK;
-  writeReadme(workbook.addWorksheet(README_SHEET), options.masked);
+  writeReadme(workbook.addWorksheet(README_SHEET), options.masked, options.notes ?? []);
   for (const key of SHEET_ORDER) writeSheet(workbook, SHEETS[key] as Sheet<unknown>, (content[key] ?? []) as unknown[]);
   await workbook.commit();
   return Buffer.concat(chunks);
@@ -380,7 +384,7 @@ function writeSheet<R>(workbook: ExcelJS.Workbook, sheet: Sheet<R>, rows: R[]): 
   worksheet.commit();
 }
 
-function writeReadme(worksheet: ExcelJS.Worksheet, masked: boolean): void {
+function writeReadme(worksheet: ExcelJS.Worksheet, masked: boolean, notes: string[]): void {
   worksheet.columns = [
     { header: '表', key: 'sheet', width: 12 },
     { header: '列', key: 'column', width: 16 },
@@ -390,6 +394,7 @@ function writeReadme(worksheet: ExcelJS.Worksheet, masked: boolean): void {
   worksheet.getRow(1).font = { bold: true };
   const lines: Record<string, string>[] = [];
   if (masked) lines.push({ sheet: '注意', note: '本文件的个人信息已脱敏（*），只能查看，不能再导入。' });
+  for (const note of notes) lines.push({ sheet: '注意', note });
   lines.push({
     sheet: '导入',
     note: '每个文件整体导入：任何一行有错则全部不导入，并逐行列出问题；同一文件再次导入只更新有变化的行，不会重复。',

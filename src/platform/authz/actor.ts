@@ -41,13 +41,3 @@ export function scopeCovers(scope: Scope, code: string): boolean {
 export function scopePrefixes(scope: Scope): string[] {
   return scope.kind === 'microgrids' ? scope.codes : [scope.code];
 }
-
-/**
- * The part of the scope that lies under unit `code`: for counts and lists "of this unit" that must
- * still keep to the actor's scope (a worker asking about their grid sees only their micro-grids in it).
- */
-export function narrowScope(scope: Scope, code: string): Scope {
-  if (scopeCovers(scope, code)) return scope.kind === 'department' ? scope : { kind: 'unit', code };
-  if (scope.kind === 'microgrids') return { kind: 'microgrids', codes: scope.codes.filter((own) => own.startsWith(code)) };
-  return { kind: 'microgrids', codes: [] };
-}

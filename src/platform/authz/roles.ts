@@ -31,6 +31,12 @@ export const ROLE_SCOPE_KIND: Record<Role, ScopeKind> = {
   leader: 'unit',
 };
 
+/**
+ * The office roles of an area, from the full-time grid staff up to the district: they keep the
+ * registry and may see a resident's personal data, one audited reveal at a time.
+ */
+export const OFFICE_ROLES: readonly Role[] = ['grid_staff', 'community_admin', 'subdistrict_admin', 'district_admin'];
+
 /** Roles that administer accounts and the organisation inside their own subtree. */
 export const ADMIN_ROLES: readonly Role[] = ['district_admin', 'subdistrict_admin', 'community_admin'];
 

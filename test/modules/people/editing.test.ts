@@ -143,6 +143,14 @@ describe.each(DATABASES)('editing the registry on %s', (kind) => {
     expect(revealed.json()).toEqual({ phone: '13803919999', idNumber: residentIdNumber('19750701', 1, 'male') });
   });
 
+  it('refuses a new gender that contradicts the ID number on record', async () => {
+    const son = world.homeHousehold.residents[1];
+    const before = (await staff('GET', `/api/people/residents/${son.id}`)).json();
+    const response = await staff('PATCH', `/api/people/residents/${son.id}`, { version: before.version, gender: 'female' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error.details.problems).toEqual([{ field: 'gender', problem: "the ID number is a man's" }]);
+  });
+
   it('adds a member to a household', async () => {
     const { household } = world.homeHousehold;
     const response = await staff('POST', `/api/people/households/${household.id}/members`, {
@@ -214,6 +222,14 @@ describe.each(DATABASES)('editing the registry on %s', (kind) => {
       const workers = (await staff('GET', `/api/people/workers?unit=${world.codes.homeGrid}`)).json().items;
       const served = Object.fromEntries(workers.map((w: { residentId: string; microgrids: string[] }) => [w.residentId, w.microgrids]));
       expect(served).toEqual({ [world.homeHousehold.residents[1].id]: [world.codes.homeMicrogrid], [residentId]: [NEXT_DOOR] });
+    });
+
+    it('the database itself keeps one worker per micro-grid, for writers that race past the check', async () => {
+      const second = server.platform.database.db
+        .insertInto('worker_microgrid')
+        .values({ resident_id: world.homeHousehold.residents[1].id, microgrid_code: NEXT_DOOR, since: '2026-11-01' })
+        .execute();
+      await expect(second).rejects.toThrow(/unique/i);
     });
 
     it('unassigning the last micro-grid ends the service: the account sees nothing, the summary counts a gap', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../../src/platform/authz/actor.ts';
 import { importBoundaries } from '../../../src/modules/transfer/commands/importBoundaries.ts';
 import { importWorkbook } from '../../../src/modules/transfer/commands/importWorkbook.ts';
-import { exportWorkbook } from '../../../src/modules/transfer/transfer.queries.ts';
+import { exportWorkbook } from '../../../src/modules/transfer/commands/exportWorkbook.ts';
 import { DATABASES } from '../../support/databases.ts';
 import { makeWorld, type World } from '../../support/factories.ts';
 import { countRows, startTestServer, type TestServer } from '../../support/server.ts';

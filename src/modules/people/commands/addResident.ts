@@ -4,7 +4,7 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { notFound } from '../../../platform/http/errors.ts';
 import { newResidentRow, type NewResident } from '../people.personalData.ts';
-import { requireUnusedIdNumbers } from '../people.rules.ts';
+import { idNumberTaken, keepingRule, requireUnusedIdNumbers } from '../people.rules.ts';
 import { findHousehold, insertResidents, type ResidentRow } from '../people.repository.ts';
 import { cleanResident } from '../people.validation.ts';
 
@@ -13,7 +13,7 @@ const ulid = monotonicFactory();
 /** Adds a member to a household (a birth, a marriage, someone moving in). */
 export async function addResident(platform: Platform, by: By, householdId: string, input: NewResident): Promise<ResidentRow> {
   const member = cleanResident(input);
-  return runAudited(platform, by, async (trx) => {
+  const write = runAudited(platform, by, async (trx) => {
     const household = await findHousehold(trx, householdId);
     if (!household || !can(by.actor, 'people.read', household.microgrid_code)) throw notFound('household', householdId);
     authorize(by.actor, 'people.write', household.microgrid_code);
@@ -26,4 +26,5 @@ export async function addResident(platform: Platform, by: By, householdId: strin
       audit: { action: 'people.add_resident', objectType: 'resident', objectId: resident.id, summary: { householdId } },
     };
   });
+  return keepingRule(write, idNumberTaken);
 }

@@ -1,8 +1,9 @@
 import { authorize, can } from '../../../platform/authz/policy.ts';
 import { runAudited, type By, type Trx } from '../../../platform/command.ts';
+import { businessDate } from '../../../platform/clock.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { lockForTransaction } from '../../../platform/db/dialect.ts';
-import { conflict, notFound, unprocessable } from '../../../platform/http/errors.ts';
+import { conflict, notFound, staleVersion, unprocessable } from '../../../platform/http/errors.ts';
 import { findWorkerAccount, followWorkerService } from '../../accounts/commands/followWorkerService.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
 import {
@@ -15,7 +16,7 @@ import {
   workersOfMicrogrid,
   type WorkerRow,
 } from '../people.repository.ts';
-import { stopServing } from '../people.rules.ts';
+import { keepingRule, microgridHasWorker, stopServing } from '../people.rules.ts';
 
 export interface WorkerAssignment {
   residentId: string;
@@ -36,12 +37,13 @@ export async function assignWorker(platform: Platform, by: By, input: WorkerAssi
   authorize(by.actor, 'people.write', input.microgridCode);
   const unit = await lookupUnit(platform.database.db, input.microgridCode);
   if (unit?.level !== 'microgrid') throw unprocessable('people.bad_microgrid', `${input.microgridCode} is not a micro-grid.`);
-  return runAudited(platform, by, async (trx) => {
+  const write = runAudited(platform, by, async (trx) => {
     // One assignment at a time per district on PostgreSQL, so "one worker per micro-grid" holds under races.
     await lockForTransaction(trx, platform.database.kind, 'people.worker_assignment');
     const resident = await findResident(trx, input.residentId);
     if (!resident || !can(by.actor, 'people.read', resident.microgrid_code)) throw notFound('resident', input.residentId);
     const at = platform.clock.now().toISOString();
+    const today = businessDate(platform.clock.now(), platform.config.timeZone);
     const replaced = await handOver(trx, input, at);
     let worker = await findWorker(trx, resident.id);
     if (worker?.microgrids.includes(input.microgridCode)) {
@@ -49,13 +51,13 @@ export async function assignWorker(platform: Platform, by: By, input: WorkerAssi
     }
     const userId = await accountToLink(trx, worker, input.username);
     if (!worker) {
-      await insertWorkerRow(trx, { resident_id: resident.id, user_id: userId, since: at.slice(0, 10), created_at: at });
-      worker = { resident_id: resident.id, user_id: userId, since: at.slice(0, 10), version: 1, microgrids: [] };
+      await insertWorkerRow(trx, { resident_id: resident.id, user_id: userId, since: today, created_at: at });
+      worker = { resident_id: resident.id, user_id: userId, since: today, version: 1, microgrids: [] };
     } else {
-      await touchWorker(trx, resident.id, worker.version, at, userId);
+      if (!(await touchWorker(trx, resident.id, worker.version, at, userId))) throw staleVersion(worker.version);
       worker = { ...worker, user_id: userId, version: worker.version + 1 };
     }
-    await serveMicrogrid(trx, resident.id, input.microgridCode, at.slice(0, 10));
+    await serveMicrogrid(trx, resident.id, input.microgridCode, today);
     const microgrids = [...worker.microgrids, input.microgridCode];
     if (userId) await followWorkerService(trx, userId, microgrids);
     return {
@@ -68,6 +70,7 @@ export async function assignWorker(platform: Platform, by: By, input: WorkerAssi
       },
     };
   });
+  return keepingRule(write, microgridHasWorker);
 }
 
 /** The micro-grid's current worker steps down when `replace` is asked; otherwise a 409 names the conflict. */
@@ -75,9 +78,7 @@ async function handOver(trx: Trx, input: WorkerAssignment, at: string): Promise<
   const current = (await workersOfMicrogrid(trx, input.microgridCode)).filter((id) => id !== input.residentId);
   if (current.length === 0) return null;
   if (!input.replace) {
-    throw conflict('people.microgrid_has_worker', 'The micro-grid already has a worker; hand it over (replace) or unassign first.', {
-      residentId: current[0],
-    });
+    throw microgridHasWorker({ residentId: current[0] });
   }
   for (const residentId of current) await stopServing(trx, residentId, input.microgridCode, at);
   return current[0];

@@ -6,7 +6,7 @@ import { unprocessable } from '../../../platform/http/errors.ts';
 import { lookupUnit } from '../../org/org.queries.ts';
 import { newResidentRow, type NewResident } from '../people.personalData.ts';
 import { insertHouseholds, insertResidents, type HouseholdRow, type ResidentRow } from '../people.repository.ts';
-import { requireFreeAddress, requireUnusedIdNumbers } from '../people.rules.ts';
+import { idNumberTaken, keepingRule, requireFreeAddress, requireUnusedIdNumbers } from '../people.rules.ts';
 import { cleanResident } from '../people.validation.ts';
 
 /** Ids that sort in creation order even within one millisecond: members keep the order given. */
@@ -45,8 +45,8 @@ export async function registerHousehold(
   const residents = members.map((member) =>
     newResidentRow(platform, { id: ulid(), householdId: household.id, microgridCode: input.microgridCode }, member, at),
   );
-  return runAudited(platform, by, async (trx) => {
-    await requireFreeAddress(trx, household.microgrid_code, household.address);
+  const write = runAudited(platform, by, async (trx) => {
+    await requireFreeAddress(platform, trx, household.microgrid_code, household.address);
     await requireUnusedIdNumbers(platform, trx, members);
     await insertHouseholds(trx, [household]);
     await insertResidents(trx, residents);
@@ -60,4 +60,5 @@ export async function registerHousehold(
       },
     };
   });
+  return keepingRule(write, idNumberTaken);
 }

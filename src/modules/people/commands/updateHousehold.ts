@@ -37,7 +37,7 @@ export async function updateHousehold(platform: Platform, by: By, id: string, in
       ...(moves ? { microgrid_code: target, building_id: null } : {}),
       updated_at: at,
     };
-    await requireFreeAddress(trx, changes.microgrid_code ?? before.microgrid_code, changes.address!, id);
+    await requireFreeAddress(platform, trx, changes.microgrid_code ?? before.microgrid_code, changes.address!, id);
     if (!(await updateHouseholdRow(trx, id, before.version, changes))) throw staleVersion(before.version);
     if (moves) await moveResidentsOfHousehold(trx, id, target, at);
     const audit = moves

@@ -3,7 +3,7 @@ import { runAudited, type By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { notFound, staleVersion } from '../../../platform/http/errors.ts';
 import { openResident, sealResident } from '../people.personalData.ts';
-import { requireUnusedIdNumbers } from '../people.rules.ts';
+import { idNumberTaken, keepingRule, requireUnusedIdNumbers } from '../people.rules.ts';
 import { findResident, updateResidentRow, type ResidentRow } from '../people.repository.ts';
 import type { ResidentTag } from '../people.tables.ts';
 import { cleanResident } from '../people.validation.ts';
@@ -25,21 +25,23 @@ export interface ResidentChanges {
  * their values.
  */
 export async function updateResident(platform: Platform, by: By, id: string, input: ResidentChanges): Promise<ResidentRow> {
-  return runAudited(platform, by, async (trx) => {
+  const write = runAudited(platform, by, async (trx) => {
     const before = await findResident(trx, id);
     if (!before || !can(by.actor, 'people.read', before.microgrid_code)) throw notFound('resident', id);
     authorize(by.actor, 'people.write', before.microgrid_code);
-    // A new ID number must agree with the gender and birth date on record, unless those change too.
+    const clear = { ...openResident(platform, before) };
+    // The record as it will be must agree with itself: a new ID number with the gender and birth date
+    // on record, a new gender or birth date with the ID number on record.
     const changes = cleanResident({
       ...input,
       gender: input.gender ?? before.gender,
       birthDate: input.birthDate === undefined ? (before.birth_date ?? undefined) : input.birthDate,
+      idNumber: input.idNumber === undefined ? clear.idNumber : input.idNumber,
     });
     if (before.version !== changes.version) throw staleVersion(before.version);
-    if (changes.idNumber) await requireUnusedIdNumbers(platform, trx, [changes], id);
+    if (input.idNumber) await requireUnusedIdNumbers(platform, trx, [changes], id);
 
-    const clear = { ...openResident(platform, before) };
-    if (changes.idNumber !== undefined) clear.idNumber = changes.idNumber;
+    if (input.idNumber !== undefined) clear.idNumber = changes.idNumber ?? null;
     if (changes.phone !== undefined) clear.phone = changes.phone;
     if (changes.healthNotes !== undefined) clear.healthNotes = changes.healthNotes;
     const row: Partial<ResidentRow> = {
@@ -57,4 +59,5 @@ export async function updateResident(platform: Platform, by: By, id: string, inp
       audit: { action: 'people.update_resident', objectType: 'resident', objectId: id, summary: { fields } },
     };
   });
+  return keepingRule(write, idNumberTaken);
 }

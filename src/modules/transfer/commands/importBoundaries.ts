@@ -1,8 +1,10 @@
-import { authorize } from '../../../platform/authz/policy.ts';
+import type { Actor } from '../../../platform/authz/actor.ts';
+import { authorize, can } from '../../../platform/authz/policy.ts';
 import type { By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
-import { AppError, unprocessable } from '../../../platform/http/errors.ts';
+import { AppError, forbidden, unprocessable } from '../../../platform/http/errors.ts';
 import { importUnits, type ImportProblem } from '../../org/commands/importUnits.ts';
+import { levelOfCode } from '../../org/org.codes.ts';
 import { lookupUnits } from '../../org/org.queries.ts';
 import { boundaryImportRows, GEOJSON_SHEET, parseBoundaries } from '../transfer.geojson.ts';
 import { PROBLEMS } from '../transfer.problems.ts';
@@ -17,10 +19,14 @@ import type { ImportOptions, TransferResult } from './importWorkbook.ts';
 export async function importBoundaries(platform: Platform, by: By, body: unknown, options: ImportOptions): Promise<TransferResult> {
   authorize(by.actor, 'transfer.import');
   const { rows, problems } = parseBoundaries(body, options.crs);
+  // Every feature is authorised before anything is looked up, dry run or not: whether a unit outside
+  // the scope exists is not the importer's to learn.
+  for (const r of rows) if (!can(by.actor, 'org.update', { code: r.code })) throw forbidden('org.update');
   const known = await lookupUnits(
     platform.database.db,
     rows.map((r) => r.code),
   );
+  authorizeFeatures(by.actor, rows, known, platform.config.orgCodeWidths);
   for (const r of rows) {
     if (!r.name && !known.has(r.code))
       problems.push({ sheet: GEOJSON_SHEET, row: r.row, column: 'name', ...PROBLEMS.unknownUnitNeedsName(r.code) });
@@ -38,6 +44,15 @@ export async function importBoundaries(platform: Platform, by: By, body: unknown
       reject(given.map((p) => ({ sheet: GEOJSON_SHEET, row: rows[p.row - 1]?.row ?? p.row, column: p.field, problem: p.problem })));
     }
     throw error;
+  }
+}
+
+/** org.update for a unit that exists, org.create for a new one, as importUnits decides when it writes. */
+function authorizeFeatures(actor: Actor, rows: { code: string }[], known: Map<string, unknown>, widths: number[]): void {
+  for (const { code } of rows) {
+    if (known.has(code)) continue;
+    const level = levelOfCode({ widths }, code);
+    if (level) authorize(actor, 'org.create', { code, level });
   }
 }
 

@@ -3,16 +3,21 @@ import type { Actor } from '../../../platform/authz/actor.ts';
 import type { By } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { AppError, badRequest, forbidden, unprocessable } from '../../../platform/http/errors.ts';
-import { accountsByUsername } from '../../accounts/accounts.queries.ts';
 import { importUnits, type ImportProblem, type UnitImportRow } from '../../org/commands/importUnits.ts';
 import { microgridBoundaries } from '../../org/org.bulk.ts';
 import { impliedParentCode, levelOfCode } from '../../org/org.codes.ts';
 import { toWgs84, type Crs } from '../../org/org.crs.ts';
 import { pointInGeometry } from '../../org/org.geometry.ts';
 import { locatePoint, lookupUnits } from '../../org/org.queries.ts';
-import { upsertPeople, type PeopleKind, type PeopleUpsert, type PeopleUpsertProblem } from '../../people/commands/upsertPeople.ts';
-import { registryKeys } from '../../people/people.bulk.ts';
-import { idNumberFacts } from '../../people/people.validation.ts';
+import {
+  upsertPeople,
+  type PeopleKind,
+  type PeopleUpsert,
+  type PeopleUpsertProblem,
+  type WorkerUpsert,
+} from '../../people/commands/upsertPeople.ts';
+import { registryKeys, workerRowProblems } from '../../people/people.bulk.ts';
+import { cleanResident, idNumberFacts, residentProblems } from '../../people/people.validation.ts';
 import {
   readWorkbook,
   SHEET_ORDER,
@@ -67,7 +72,11 @@ export async function importWorkbook(platform: Platform, by: By, file: Buffer, o
   if (parsed.masked) throw badRequest('transfer.masked_export', 'This is a masked export: its stars would overwrite real data.');
   const sheets = completeResidents(parsed.sheets, parsed.problems);
   authorizeRows(by.actor, sheets);
-  const problems = [...parsed.problems, ...duplicateProblems(sheets), ...(await referenceProblems(platform, sheets, options.crs))];
+  const problems = [
+    ...parsed.problems,
+    ...duplicateProblems(sheets),
+    ...(await referenceProblems(platform, by.actor, sheets, options.crs)),
+  ];
   rejectIfAny(problems);
 
   const counted = (key: SheetKey) => ({ sheet: SHEETS[key].name, rows: sheets[key]?.count ?? 0 });
@@ -98,7 +107,7 @@ export async function importWorkbook(platform: Platform, by: By, file: Buffer, o
 
   const peopleKeys = present.filter((key): key is PeopleKind => key !== 'units');
   if (peopleKeys.length > 0) {
-    const data = await peopleUpsert(platform, sheets, options.crs);
+    const data = peopleUpsert(sheets, options.crs);
     const counts = await withRowReport(
       () => upsertPeople(platform, by, data.upsert, options.source),
       'people.import_invalid',
@@ -145,43 +154,54 @@ const PEOPLE_COLUMNS: Record<string, string> = {
   householdAddress: '户地址',
   idNumber: '身份证号',
   name: '姓名',
-  userId: '账号',
+  username: '账号',
 };
 
 function peopleProblem(sheets: Sheets, p: PeopleUpsertProblem): RowProblem {
-  const row = sheets[p.kind]?.rows[p.index]?.row ?? p.index + 2;
   const column = p.kind === 'workers' && p.field === 'microgridCode' ? '服务微网格代码' : (PEOPLE_COLUMNS[p.field] ?? p.field);
-  return { sheet: SHEETS[p.kind].name, row, column, problem: p.problem };
+  const sheetRow = (index: number) => sheets[p.kind]?.rows[index]?.row ?? index + 2;
+  // The command counts rows from 0 in what it was given; the reader, as the spreadsheet shows them.
+  const problem: Omit<RowProblem, 'sheet' | 'row' | 'column'> =
+    p.code === 'microgrid_twice' && p.params
+      ? PROBLEMS.microgridTwice(String(p.params.code), sheetRow(Number(p.params.index)))
+      : { problem: p.problem, ...(p.code ? { code: p.code } : {}), ...(p.params ? { params: p.params } : {}) };
+  return { sheet: SHEETS[p.kind].name, row: sheetRow(p.index), column, ...problem };
 }
 
+const RESIDENT_COLUMNS: Record<string, string> = {
+  name: '姓名',
+  gender: '性别',
+  birthDate: '出生日期',
+  idNumber: '身份证号',
+  phone: '手机号',
+};
+
 /**
- * Residents as the ID number describes them: an empty birth date is taken from it, and a birth
- * date or gender that contradicts it is a problem (one of the two is mistyped).
+ * Residents as people.validation.ts checks and stores them (the HTTP API's rules): a birth date or
+ * gender that contradicts the ID number is a problem (one of the two is mistyped), and an empty
+ * birth date is taken from the ID number.
  */
 function completeResidents(sheets: Sheets, problems: RowProblem[]): Sheets {
   const residents = sheets.residents;
   if (!residents) return sheets;
   const good: SheetRows<Rows['residents']>['rows'] = [];
   for (const entry of residents.rows) {
-    const r = entry.value;
-    if (!r.idNumber) {
-      good.push(entry);
+    const found = residentProblems(entry.value);
+    if (found.length === 0) {
+      good.push({ row: entry.row, value: cleanResident(entry.value) });
       continue;
     }
-    const { birthDate: born, gender } = idNumberFacts(r.idNumber);
-    const report = (column: string, problem: Problem) =>
-      problems.push({ sheet: SHEETS.residents.name, row: entry.row, column, ...problem });
-    let fine = true;
-    if (r.birthDate && r.birthDate !== born) {
-      report('出生日期', PROBLEMS.birthDateMismatch(born));
-      fine = false;
+    const facts = entry.value.idNumber ? idNumberFacts(entry.value.idNumber) : null;
+    for (const { field, problem } of found) {
+      const known =
+        facts && field === 'birthDate' && entry.value.birthDate !== facts.birthDate
+          ? PROBLEMS.birthDateMismatch(facts.birthDate)
+          : facts && field === 'gender'
+            ? PROBLEMS.genderMismatch(facts.gender === 'male' ? '男' : '女')
+            : { problem };
+      problems.push({ sheet: SHEETS.residents.name, row: entry.row, column: RESIDENT_COLUMNS[field] ?? field, ...known });
     }
-    if (r.gender !== gender) {
-      report('性别', PROBLEMS.genderMismatch(gender === 'male' ? '男' : '女'));
-      fine = false;
-    }
-    if (fine) good.push({ row: entry.row, value: { ...r, birthDate: born } });
-    else residents.invalid.push(entry);
+    residents.invalid.push(entry);
   }
   return { ...sheets, residents: { ...residents, rows: good } };
 }
@@ -239,7 +259,7 @@ function duplicateProblems(sheets: Sheets): RowProblem[] {
  * come in the same file's 组织单元 sheet), a household's building, a resident's household, a
  * worker's resident, a worker's account; and a building's position must lie in its micro-grid.
  */
-async function referenceProblems(platform: Platform, sheets: Sheets, defaultCrs: Crs | undefined): Promise<RowProblem[]> {
+async function referenceProblems(platform: Platform, actor: Actor, sheets: Sheets, defaultCrs: Crs | undefined): Promise<RowProblem[]> {
   const { db } = platform.database;
   const problems: RowProblem[] = [];
   const report = (key: SheetKey, row: number, column: string, problem: Problem) =>
@@ -266,10 +286,9 @@ async function referenceProblems(platform: Platform, sheets: Sheets, defaultCrs:
   problems.push(...(await unitProblems(platform, sheets)));
 
   const idNumbers = [...all(sheets.residents), ...all(sheets.workers)].map((r) => r.value.idNumber).filter((n): n is string => !!n);
-  const known = await registryKeys(platform, codes, idNumbers);
+  const known = await registryKeys(platform, actor, codes, idNumbers);
   const fileBuildings = new Set(all(sheets.buildings).map(({ value: b }) => keyOf(b.microgridCode ?? '', b.address ?? '')));
   const fileHouseholds = new Set(all(sheets.households).map(({ value: h }) => keyOf(h.microgridCode ?? '', h.address ?? '')));
-  const fileIdNumbers = new Set(all(sheets.residents).map((r) => r.value.idNumber));
   for (const { row, value: h } of sheets.households?.rows ?? []) {
     if (
       h.buildingAddress &&
@@ -284,19 +303,25 @@ async function referenceProblems(platform: Platform, sheets: Sheets, defaultCrs:
       report('residents', row, '户地址', PROBLEMS.noHousehold(r.householdAddress, r.microgridCode));
     }
   }
-  for (const { row, value: w } of sheets.workers?.rows ?? []) {
-    if (!fileIdNumbers.has(w.idNumber) && !known.hasIdNumber(w.idNumber)) report('workers', row, '身份证号', PROBLEMS.noResident());
+  for (const { row, value: r } of sheets.residents?.rows ?? []) {
+    // One person, one entry (as the HTTP API's people.duplicate_id_number): naming no one and no place.
+    if (r.idNumber && known.isIdNumberElsewhere(r.idNumber)) report('residents', row, '身份证号', PROBLEMS.idNumberElsewhere());
   }
-  const accounts = await accountsByUsername(
-    db,
-    (sheets.workers?.rows ?? []).map((w) => w.value.username).filter((u): u is string => !!u),
+  const workers = sheets.workers?.rows ?? [];
+  const fileResidents = new Map(
+    (sheets.residents?.rows ?? [])
+      .filter(({ value: r }) => r.idNumber && !known.isIdNumberElsewhere(r.idNumber))
+      .map(({ value: r }): [string, string] => [r.idNumber!, r.microgridCode]),
   );
-  for (const { row, value: w } of sheets.workers?.rows ?? []) {
-    const account = w.username ? accounts.get(w.username) : undefined;
-    if (account && account.role !== 'microgrid_worker')
-      report('workers', row, '账号', PROBLEMS.notWorkerAccount(w.username!, account.role));
+  for (const p of await workerRowProblems(
+    platform,
+    actor,
+    workers.map(({ value }) => workerUpsert(value)),
+    fileResidents,
+  )) {
+    problems.push(peopleProblem(sheets, p));
   }
-  problems.push(...(await positionProblems(platform, sheets, defaultCrs)));
+  problems.push(...(await positionProblems(platform, actor, sheets, defaultCrs)));
   return problems;
 }
 
@@ -327,7 +352,7 @@ async function unitProblems(platform: Platform, sheets: Sheets): Promise<RowProb
 }
 
 /** A building must stand inside its micro-grid, where the micro-grid has a boundary to check against. */
-async function positionProblems(platform: Platform, sheets: Sheets, defaultCrs: Crs | undefined): Promise<RowProblem[]> {
+async function positionProblems(platform: Platform, actor: Actor, sheets: Sheets, defaultCrs: Crs | undefined): Promise<RowProblem[]> {
   const rows = sheets.buildings?.rows ?? [];
   const { db } = platform.database;
   const boundaries = await microgridBoundaries(
@@ -342,19 +367,19 @@ async function positionProblems(platform: Platform, sheets: Sheets, defaultCrs: 
     if (pointInGeometry(point, boundary) !== 'outside') continue;
     const location = await locatePoint(db, point, 'wgs84');
     const actual = location?.path[location.path.length - 1]?.code;
-    const problem = actual ? PROBLEMS.positionElsewhere(b.microgridCode, actual) : PROBLEMS.positionOutside(b.microgridCode);
+    // The micro-grid it lies in is named only to someone who may see it.
+    const problem = !actual
+      ? PROBLEMS.positionOutside(b.microgridCode)
+      : can(actor, 'org.read', { code: actual })
+        ? PROBLEMS.positionElsewhere(b.microgridCode, actual)
+        : PROBLEMS.positionInAnother(b.microgridCode);
     problems.push({ sheet: SHEETS.buildings.name, row, column: '经度', ...problem });
   }
   return problems;
 }
 
-/** The validated rows as the people command takes them: positions in WGS-84, accounts by id. */
-async function peopleUpsert(platform: Platform, sheets: Sheets, defaultCrs: Crs | undefined): Promise<{ upsert: PeopleUpsert }> {
-  const workers = sheets.workers?.rows ?? [];
-  const accounts = await accountsByUsername(
-    platform.database.db,
-    workers.map((w) => w.value.username).filter((u): u is string => !!u),
-  );
+/** The validated rows as the people command takes them: positions in WGS-84. */
+function peopleUpsert(sheets: Sheets, defaultCrs: Crs | undefined): { upsert: PeopleUpsert } {
   return {
     upsert: {
       buildings: (sheets.buildings?.rows ?? []).map(({ value: b }) => ({
@@ -375,12 +400,11 @@ async function peopleUpsert(platform: Platform, sheets: Sheets, defaultCrs: Crs 
         healthNotes: r.healthNotes,
         tags: r.tags,
       })),
-      workers: workers.map(({ value: w }) => ({
-        idNumber: w.idNumber,
-        microgridCodes: w.microgridCodes,
-        since: w.since,
-        userId: (w.username && accounts.get(w.username)?.id) || null,
-      })),
+      workers: (sheets.workers?.rows ?? []).map(({ value }) => workerUpsert(value)),
     },
   };
+}
+
+function workerUpsert(w: Rows['workers']): WorkerUpsert {
+  return { idNumber: w.idNumber, microgridCodes: w.microgridCodes, since: w.since, username: w.username };
 }
