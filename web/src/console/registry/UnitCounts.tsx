@@ -13,9 +13,9 @@ export function UnitCounts({ code, level }: { code: string; level: OrgLevel }) {
   const below = AREA_LEVELS.slice(AREA_LEVELS.indexOf(level as (typeof AREA_LEVELS)[number]) + 1);
   const figures: (keyof ScopeSummary)[] = [...below, 'households', 'residents', 'workers', 'microgridsWithoutWorker'];
   return (
-    <Row gutter={16} className="unit-counts">
+    <Row gutter={16} className="unit-counts" style={{ marginTop: 16 }}>
       {figures.map((figure) => (
-        <Col key={figure} flex="1 0 120px">
+        <Col key={figure} flex="1 0 96px">
           <Statistic
             title={t(`summary.${figure}`)}
             value={summary[figure]}
