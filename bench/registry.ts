@@ -15,14 +15,13 @@
 // with the order rotated each round; p50/p95 per round, medians over rounds, and the ratio of each
 // target's p95 to the bare route's p95 of the same round. Prints PASS/FAIL against the issue-3 targets
 // and never changes the exit code (timings are not assertions).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoCity } from '../src/demo/city.ts';
 import { cachedDemoCity, cachedDemoCityOnPostgres, copyOfCity, copyOfCityOnPostgres } from './demoCity.ts';
+import { freePort, startChild, waitFor200, type Child } from './support/children.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -48,72 +47,6 @@ interface Round {
   p50: number;
   p95: number;
   bytes: number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Servers
-
-class Child {
-  private readonly tail: string[] = [];
-  readonly exited: Promise<void>;
-
-  constructor(
-    readonly name: string,
-    private readonly proc: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer) => {
-      this.tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      this.tail.splice(0, Math.max(0, this.tail.length - 40));
-    };
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
-  }
-
-  get running(): boolean {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  output(): string {
-    return this.tail.map((line) => `  | ${line}`).join('\n') || '  | (none)';
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.proc.kill('SIGTERM');
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  return new Child(name, spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitFor200(child: Child, url: string, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!child.running) throw new Error(`${child.name} exited:\n${child.output()}`);
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${child.name}: ${url} did not answer 200 in time\n${child.output()}`);
 }
 
 async function login(base: string, username: string): Promise<string> {
@@ -162,10 +95,6 @@ function median(values: number[]): number {
 
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -188,11 +117,11 @@ async function main(): Promise<void> {
       await copyOfCity(city, dataDir);
     }
     log(`copied the cached city (${city.databaseUrl ?? city.dataDir}) in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
-    const [barePort, serverPort] = [await freePort(), await freePort()];
+    const [barePort, serverPort] = [await freePort(HOST), await freePort(HOST)];
     const bareBase = `http://${HOST}:${barePort}`;
     const base = `http://${HOST}:${serverPort}`;
     children.push(
-      startChild('bare Fastify server', ['--import', 'tsx', 'bench/bareServer.ts'], { ...process.env, PORT: String(barePort), HOST }),
+      startChild('bare Fastify server', ['--import', 'tsx', 'bench/bareServer.ts'], { ...process.env, PORT: String(barePort), HOST }, ROOT),
     );
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -206,9 +135,9 @@ async function main(): Promise<void> {
     delete env.DATABASE_URL;
     delete env.PUBLIC_URL;
     if (runDatabaseUrl) env.DATABASE_URL = runDatabaseUrl;
-    children.push(startChild('wangge server', ['bin/wangge.js', 'serve'], env));
+    children.push(startChild('wangge server', ['bin/wangge.js', 'serve'], env, ROOT));
     const serverStarted = performance.now();
-    await Promise.all([waitFor200(children[0], `${bareBase}/bare`), waitFor200(children[1], `${base}/api/health`)]);
+    await Promise.all([waitFor200(children[0], `${bareBase}/bare`, 300_000), waitFor200(children[1], `${base}/api/health`, 300_000)]);
     log(`server ready in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s (migrations included)`);
 
     const last = demoCity(SCALE)[SCALE - 1];

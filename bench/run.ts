@@ -4,12 +4,12 @@
 // loop with the load. Targets are measured in interleaved rounds and the ratio is taken per round,
 // so drift on a noisy machine hits baseline and target alike. Nothing here asserts a timing.
 import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startChild, waitFor200, type Child } from './support/children.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'latest.json');
@@ -71,91 +71,6 @@ function readSettings(env: NodeJS.ProcessEnv): Settings {
     seconds: int('BENCH_SECONDS', 5, 1),
     connections: int('BENCH_CONNECTIONS', 20, 1),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child processes
-
-class Child {
-  private readonly tail: string[] = [];
-  readonly exited: Promise<void>;
-
-  constructor(
-    readonly name: string,
-    private readonly proc: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer) => {
-      this.tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      this.tail.splice(0, Math.max(0, this.tail.length - 40));
-    };
-    proc.stdout?.on('data', keep);
-    proc.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
-  }
-
-  get running(): boolean {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  describeExit(): string {
-    const how = this.proc.signalCode ? `signal ${this.proc.signalCode}` : `code ${this.proc.exitCode}`;
-    return `${this.name} exited (${how}); its last output:\n${this.output()}`;
-  }
-
-  output(): string {
-    return this.tail.map((line) => `  | ${line}`).join('\n') || '  | (none)';
-  }
-
-  /** SIGTERM (both servers finish in-flight requests and exit), SIGKILL after 10 s. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.proc.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = await Promise.race([
-      this.exited.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000))),
-    ]);
-    clearTimeout(timer);
-    if (!graceful) {
-      process.stderr.write(`${this.name} did not stop within 10 s of SIGTERM; killing it\n`);
-      this.proc.kill('SIGKILL');
-      await this.exited;
-    }
-  }
-}
-
-function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Child(name, proc);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor200(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (!child.running) throw new Error(child.describeExit());
-    try {
-      const response = await fetch(url);
-      last = `HTTP ${response.status} ${await response.text()}`;
-      if (response.status === 200) return;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(200);
-  }
-  throw new Error(`${child.name}: ${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last})\n${child.output()}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,14 +254,19 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
 
   try {
-    const [barePort, serverPort] = [await freePort(), await freePort()];
+    const [barePort, serverPort] = [await freePort(HOST), await freePort(HOST)];
     const bareBase = `http://${HOST}:${barePort}`;
     const base = `http://${HOST}:${serverPort}`;
-    const bare = startChild('bare Fastify server', ['--import', 'tsx', 'bench/bareServer.ts'], {
-      ...process.env,
-      PORT: String(barePort),
-      HOST,
-    });
+    const bare = startChild(
+      'bare Fastify server',
+      ['--import', 'tsx', 'bench/bareServer.ts'],
+      {
+        ...process.env,
+        PORT: String(barePort),
+        HOST,
+      },
+      ROOT,
+    );
     children.push(bare);
     // The embedded database in a fresh DATA_DIR, so the first start loads the demo district.
     const serverEnv: NodeJS.ProcessEnv = {
@@ -361,7 +281,7 @@ async function main(): Promise<void> {
     };
     delete serverEnv.DATABASE_URL;
     delete serverEnv.PUBLIC_URL;
-    const server = startChild('wangge server', ['bin/wangge.js', 'serve'], serverEnv);
+    const server = startChild('wangge server', ['bin/wangge.js', 'serve'], serverEnv, ROOT);
     children.push(server);
 
     process.stderr.write('starting the bare Fastify server and `wangge serve` (fresh demo data)...\n');
