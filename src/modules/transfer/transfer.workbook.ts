@@ -47,12 +47,12 @@ export interface Sheet<R> {
   columns: Column<R>[];
 }
 
-export interface UnitRow {
+export interface UnitSheetRow {
   code: string;
   name: string;
 }
 
-export interface BuildingRow {
+export interface BuildingSheetRow {
   microgridCode: string;
   address: string;
   kind: 'apartment' | 'courtyard' | 'other';
@@ -61,13 +61,13 @@ export interface BuildingRow {
   crs: Crs | null;
 }
 
-export interface HouseholdRow {
+export interface HouseholdSheetRow {
   microgridCode: string;
   address: string;
   buildingAddress: string | null;
 }
 
-export interface ResidentRow {
+export interface ResidentSheetRow {
   householdAddress: string;
   microgridCode: string;
   name: string;
@@ -79,7 +79,7 @@ export interface ResidentRow {
   healthNotes: string | null;
 }
 
-export interface WorkerRow {
+export interface WorkerSheetRow {
   idNumber: string;
   microgridCodes: string[];
   since: string | null;
@@ -87,11 +87,11 @@ export interface WorkerRow {
 }
 
 export interface Rows {
-  units: UnitRow;
-  buildings: BuildingRow;
-  households: HouseholdRow;
-  residents: ResidentRow;
-  workers: WorkerRow;
+  units: UnitSheetRow;
+  buildings: BuildingSheetRow;
+  households: HouseholdSheetRow;
+  residents: ResidentSheetRow;
+  workers: WorkerSheetRow;
 }
 
 export type SheetKey = keyof Rows;
@@ -123,7 +123,7 @@ const KIND_LABELS = { apartment: '楼房', courtyard: '院落', other: '其他' 
 const GENDER_LABELS = { male: '男', female: '女' } as const;
 const microgridNote = '17 位微网格代码，须已存在（或在本文件的组织单元表中）';
 
-const units: Sheet<UnitRow> = {
+const units: Sheet<UnitSheetRow> = {
   key: 'units',
   name: '组织单元',
   columns: [
@@ -137,7 +137,7 @@ const units: Sheet<UnitRow> = {
   ],
 };
 
-const buildings: Sheet<BuildingRow> = {
+const buildings: Sheet<BuildingSheetRow> = {
   key: 'buildings',
   name: '楼栋',
   columns: [
@@ -147,7 +147,7 @@ const buildings: Sheet<BuildingRow> = {
       required: true,
       note: '楼房、院落或其他',
       width: 8,
-      format: (kind: BuildingRow['kind']) => KIND_LABELS[kind],
+      format: (kind: BuildingSheetRow['kind']) => KIND_LABELS[kind],
     }),
     column('lng', '经度', number(-180, 180), { required: true, note: '如 113.3245；须落在所属微网格内', width: 12, format: asNumber }),
     column('lat', '纬度', number(-90, 90), { required: true, note: '如 35.2712', width: 12, format: asNumber }),
@@ -155,7 +155,7 @@ const buildings: Sheet<BuildingRow> = {
   ],
 };
 
-const households: Sheet<HouseholdRow> = {
+const households: Sheet<HouseholdSheetRow> = {
   key: 'households',
   name: '户',
   columns: [
@@ -165,7 +165,7 @@ const households: Sheet<HouseholdRow> = {
   ],
 };
 
-const residents: Sheet<ResidentRow> = {
+const residents: Sheet<ResidentSheetRow> = {
   key: 'residents',
   name: '居民',
   columns: [
@@ -176,7 +176,7 @@ const residents: Sheet<ResidentRow> = {
       required: true,
       note: '男或女',
       width: 6,
-      format: (gender: ResidentRow['gender']) => GENDER_LABELS[gender],
+      format: (gender: ResidentSheetRow['gender']) => GENDER_LABELS[gender],
     }),
     column('birthDate', '出生日期', date, { note: '如 1948-03-12；空则取身份证号中的日期', width: 12 }),
     column('idNumber', '身份证号', idNumber, { note: '18 位，末位可为 X；请把本列设为文本格式', width: 22, numFmt: TEXT }),
@@ -190,7 +190,7 @@ const residents: Sheet<ResidentRow> = {
   ],
 };
 
-const workers: Sheet<WorkerRow> = {
+const workers: Sheet<WorkerSheetRow> = {
   key: 'workers',
   name: '网格员',
   columns: [
