@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../platform/clock.ts';
 import { unprocessable } from '../../platform/http/errors.ts';
 
 /**
@@ -41,13 +42,6 @@ export function idNumberFacts(idNumber: string): { birthDate: string; gender: 'm
 /** Why a mobile number is not valid, or null when it is. */
 export function phoneProblem(phone: string): string | null {
   return /^1[3-9]\d{9}$/.test(phone) ? null : 'a mobile number has 11 digits and starts with 13-19';
-}
-
-/** `YYYY-MM-DD` naming a day that exists. */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 export interface ResidentFields {

@@ -1,10 +1,10 @@
 import type ExcelJS from 'exceljs';
+import { isCalendarDate } from '../../platform/clock.ts';
 import { CRS_VALUES, type Crs } from '../org/org.crs.ts';
 import {
   ADDRESS_MAX_LENGTH,
   ADDRESS_MIN_LENGTH,
   idNumberProblem,
-  isCalendarDate,
   NAME_MAX_LENGTH,
   normaliseIdNumber,
   phoneProblem,
