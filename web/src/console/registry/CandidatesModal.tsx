@@ -1,4 +1,5 @@
-import { Alert, Button, Modal, Table, Tag, message } from 'antd';
+import { useSending } from './useSending.ts';
+import { Alert, Button, Modal, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n/index.ts';
@@ -24,20 +25,19 @@ export function CandidatesModal({
 }) {
   const { t } = useTranslation();
   const answer = useApi<{ items: WorkerCandidate[] }>(`/api/people/microgrids/${microgridCode}/worker-candidates`);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, send } = useSending();
+  const [chosen, setChosen] = useState<string | null>(null);
 
-  async function choose(candidate: WorkerCandidate) {
-    setBusy(candidate.residentId);
-    try {
-      await api.post('/api/people/workers', { residentId: candidate.residentId, microgridCode, replace: replacing });
-      void message.success(t('registry.saved'));
-      onClose();
-      onDone();
-    } catch (error) {
-      void message.error(errorMessage(error));
-    } finally {
-      setBusy(null);
-    }
+  function choose(candidate: WorkerCandidate) {
+    setChosen(candidate.residentId);
+    void send(
+      () => api.post('/api/people/workers', { residentId: candidate.residentId, microgridCode, replace: replacing }),
+      t('registry.saved'),
+      () => {
+        onClose();
+        onDone();
+      },
+    );
   }
   const columns = [
     { key: 'name', title: t('registry.name'), dataIndex: 'name' },
@@ -59,7 +59,7 @@ export function CandidatesModal({
       key: 'choose',
       title: '',
       render: (c: WorkerCandidate) => (
-        <Button type="primary" size="small" loading={busy === c.residentId} disabled={busy !== null} onClick={() => void choose(c)}>
+        <Button type="primary" size="small" loading={busy && chosen === c.residentId} disabled={busy} onClick={() => choose(c)}>
           {t('registry.choose')}
         </Button>
       ),

@@ -1,7 +1,7 @@
-import { Form, Modal, message, type FormInstance } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { useSending } from './useSending.ts';
+import { Form, Modal, type FormInstance } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../i18n/index.ts';
 
 /**
  * A modal form that sends itself: `submit` is called with the values, the modal closes and `onDone`
@@ -26,21 +26,16 @@ export function FormModal<T extends object>({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<T>();
-  const [busy, setBusy] = useState(false);
-
-  async function send(values: T) {
-    setBusy(true);
-    try {
-      await submit(values);
-      void message.success(t('registry.saved'));
-      onClose();
-      onDone();
-    } catch (error) {
-      void message.error(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, send } = useSending();
+  const save = (values: T) =>
+    send(
+      () => submit(values),
+      t('registry.saved'),
+      () => {
+        onClose();
+        onDone();
+      },
+    );
   return (
     <Modal
       title={title}
@@ -52,7 +47,7 @@ export function FormModal<T extends object>({
       onCancel={onClose}
       destroyOnHidden
     >
-      <Form<T> form={form} layout="vertical" initialValues={initialValues} preserve={false} onFinish={(values) => void send(values)}>
+      <Form<T> form={form} layout="vertical" initialValues={initialValues} preserve={false} onFinish={(values) => void save(values)}>
         {typeof children === 'function' ? children(form) : children}
       </Form>
     </Modal>

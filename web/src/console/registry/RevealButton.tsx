@@ -1,8 +1,8 @@
+import { useSending } from './useSending.ts';
 import { EyeOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Typography, message } from 'antd';
+import { Button, Form, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../i18n/index.ts';
 import { api } from '../../shared/api.ts';
 import type { RevealAnswer } from '../../shared/model.ts';
 
@@ -15,7 +15,7 @@ type Field = 'idNumber' | 'phone' | 'healthNotes';
 export function RevealButton({ residentId, field, masked }: { residentId: string; field: Field; masked: string | null }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, send } = useSending();
   const [clear, setClear] = useState<string | null | undefined>(undefined);
   const [form] = Form.useForm<{ reason: string }>();
 
@@ -26,19 +26,15 @@ export function RevealButton({ residentId, field, masked }: { residentId: string
       </Typography.Text>
     );
   }
-  async function reveal({ reason }: { reason: string }) {
-    setBusy(true);
-    try {
-      const answer = await api.post<RevealAnswer>(`/api/people/residents/${residentId}/reveal`, { fields: [field], reason });
-      setClear(answer[field] ?? null);
-      setAsking(false);
-      void message.success(t('registry.revealed'));
-    } catch (error) {
-      void message.error(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const reveal = ({ reason }: { reason: string }) =>
+    send(
+      () => api.post<RevealAnswer>(`/api/people/residents/${residentId}/reveal`, { fields: [field], reason }),
+      t('registry.revealed'),
+      (answer) => {
+        setClear(answer[field] ?? null);
+        setAsking(false);
+      },
+    );
   return (
     <>
       <span>{masked ?? (field === 'healthNotes' ? '' : t('registry.notOnRecord'))}</span>

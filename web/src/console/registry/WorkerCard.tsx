@@ -1,4 +1,5 @@
-import { Alert, Button, Card, Descriptions, Empty, Flex, Popconfirm, message } from 'antd';
+import { useSending } from './useSending.ts';
+import { Alert, Button, Card, Descriptions, Empty, Flex, Popconfirm } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../i18n/index.ts';
@@ -16,15 +17,9 @@ export function WorkerCard({ microgridCode, canEdit }: { microgridCode: string; 
   const { reload } = answer;
   const workers = answer.data?.items ?? [];
 
-  async function unassign(worker: Worker) {
-    try {
-      await api.delete(`/api/people/workers/${worker.residentId}/microgrids/${microgridCode}`);
-      void message.success(t('registry.saved'));
-      reload();
-    } catch (error) {
-      void message.error(errorMessage(error));
-    }
-  }
+  const { send } = useSending();
+  const unassign = (worker: Worker) =>
+    send(() => api.delete(`/api/people/workers/${worker.residentId}/microgrids/${microgridCode}`), t('registry.saved'), reload);
   return (
     <Card
       title={t('registry.worker')}
