@@ -4,6 +4,9 @@ import * as auditAppendOnly from './0002_audit_append_only.ts';
 import * as orgGeometry from './0003_org_geometry.ts';
 import * as people from './0004_people.ts';
 import * as registryIndexes from './0005_registry_indexes.ts';
+import * as notify from './0006_notify.ts';
+import * as idempotency from './0007_idempotency.ts';
+import * as cases from './0008_cases.ts';
 
 /** Every migration, in the order it runs. A new migration is a new file and one line here. */
 export const migrations: Migration[] = [
@@ -12,4 +15,7 @@ export const migrations: Migration[] = [
   { name: '0003_org_geometry', up: orgGeometry.up },
   { name: '0004_people', up: people.up },
   { name: '0005_registry_indexes', up: registryIndexes.up },
+  { name: '0006_notify', up: notify.up },
+  { name: '0007_idempotency', up: idempotency.up },
+  { name: '0008_cases', up: cases.up },
 ];

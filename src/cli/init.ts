@@ -3,6 +3,7 @@ import { systemActor } from '../platform/authz/actor.ts';
 import { createUser } from '../modules/accounts/commands/createUser.ts';
 import { findUserByUsername } from '../modules/accounts/accounts.repository.ts';
 import { createDistrict } from '../modules/org/commands/createDistrict.ts';
+import { installCaseDefaults } from '../modules/cases/commands/installCaseDefaults.ts';
 import { installedDistrict } from '../modules/org/org.queries.ts';
 import { checkPasswordStrength } from '../modules/accounts/accounts.validation.ts';
 import { action, CliError, readPassword } from './io.ts';
@@ -32,6 +33,8 @@ export function registerInitCommand(program: Command): void {
             throw new CliError(`already set up for district ${existing.code} ${existing.name}`);
           }
           if (!existing) await createDistrict(platform, by, options.districtCode, options.districtName);
+          // Routing rules follow once departments are imported: `wangge cases defaults` or the console.
+          await installCaseDefaults(platform, by, options.districtCode);
           if (await findUserByUsername(platform.database.db, options.admin)) throw new CliError(`user ${options.admin} already exists`);
           await createUser(platform, by, {
             username: options.admin,

@@ -1,4 +1,6 @@
 import { systemActor } from '../platform/authz/actor.ts';
+import { CATALOGUE_DEPARTMENTS } from '../modules/cases/cases.catalogue.ts';
+import { installCaseDefaults } from '../modules/cases/commands/installCaseDefaults.ts';
 import type { Platform } from '../platform/context.ts';
 import { createUser } from '../modules/accounts/commands/createUser.ts';
 import { createDistrict } from '../modules/org/commands/createDistrict.ts';
@@ -20,7 +22,8 @@ import { installedDistrict } from '../modules/org/org.queries.ts';
 export const DEMO_DISTRICT = { code: '410804', name: '马村区' };
 /** The seed of the demo everyone sees; a different seed draws a different district. */
 export const DEMO_SEED = 'wangge-demo';
-const DEMO_DEPARTMENTS = ['住房和城乡建设局', '城市管理局', '民政局', '人力资源和社会保障局', '供水公司'];
+/** The departments cases are dispatched to: every one the default case catalogue routes to. */
+const DEMO_DEPARTMENTS = CATALOGUE_DEPARTMENTS;
 
 export interface FirstStartResult {
   loaded: boolean;
@@ -78,6 +81,7 @@ async function loadDemoDistrict(
   await importUnits(platform, by, rows, 'demo');
   const departments = DEMO_DEPARTMENTS.map((department, i) => ({ code: `${code}D${String(i + 1).padStart(2, '0')}`, name: department }));
   for (const department of departments) await createUnit(platform, by, department);
+  await installCaseDefaults(platform, by, code);
   if (people) {
     const population = generateDemoPopulation(geography, { seed: DEMO_SEED, issued });
     await loadDemoPeople(platform, by, geography, population, departments, district.accountSuffix);

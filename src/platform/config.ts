@@ -22,6 +22,9 @@ const envSchema = z.object({
   AUDIT_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PII_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   AUDIT_SEAL_INTERVAL_SECONDS: positiveInt(300),
+  NOTIFY_DISPATCH_INTERVAL_SECONDS: positiveInt(5),
+  NOTIFY_MAX_ATTEMPTS: positiveInt(8),
+  NOTIFY_TIMEOUT_SECONDS: positiveInt(10),
   WANGGE_DEMO: flag.default(true),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('wangge-demo'),
   SESSION_TTL_HOURS: positiveInt(12),
@@ -30,6 +33,13 @@ const envSchema = z.object({
   LOGIN_RATE_PER_IP: positiveInt(30),
   BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
   TRUST_PROXY: flag.default(false),
+  WORK_HOURS: z
+    .string()
+    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, 'must be working periods such as 08:30-12:00,13:30-17:30')
+    .default('08:30-12:00,13:30-17:30')
+    .transform((v) => v.split(',').map((period) => ({ start: period.slice(0, 5), end: period.slice(6) })))
+    .refine((periods) => periods.every((p, i) => p.start < p.end && (i === 0 || periods[i - 1].end <= p.start)), 'periods must be in order and not overlap'),
+  CASE_SWEEP_INTERVAL_SECONDS: positiveInt(30),
   GEOMETRY_TOLERANCE_M2: z.coerce.number().nonnegative().default(1),
   ORG_CODE_WIDTHS: z
     .string()
@@ -52,6 +62,12 @@ export interface Config {
   auditKey?: string;
   piiKey?: string;
   auditSealIntervalSeconds: number;
+  /** How often the notification dispatcher sends what is due (docs/notifications.md). */
+  notifyDispatchIntervalSeconds: number;
+  /** Attempts of one external message before it becomes a dead letter. */
+  notifyMaxAttempts: number;
+  /** How long one call to a robot or SMS gateway may take. */
+  notifyTimeoutSeconds: number;
   demoAllowed: boolean;
   demoPassword: string;
   sessionTtlHours: number;
@@ -62,6 +78,10 @@ export interface Config {
   trustProxy: boolean;
   /** Code length of each area level, district first (DOMAIN.md §3). */
   orgCodeWidths: number[];
+  /** Working periods of a working day, local `HH:MM`, that working-hour limits count (DOMAIN.md §4). */
+  workHours: { start: string; end: string }[];
+  /** How often the case sweeper looks for passed deadlines. */
+  caseSweepIntervalSeconds: number;
   /** Gaps and overlaps between sibling boundaries up to this area (m²) are slivers, not errors. */
   geometryToleranceSquareMetres: number;
 }
@@ -88,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditKey: e.AUDIT_KEY,
     piiKey: e.PII_KEY,
     auditSealIntervalSeconds: e.AUDIT_SEAL_INTERVAL_SECONDS,
+    notifyDispatchIntervalSeconds: e.NOTIFY_DISPATCH_INTERVAL_SECONDS,
+    notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    notifyTimeoutSeconds: e.NOTIFY_TIMEOUT_SECONDS,
     demoAllowed: e.WANGGE_DEMO,
     demoPassword: e.DEMO_PASSWORD,
     sessionTtlHours: e.SESSION_TTL_HOURS,
@@ -98,6 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     orgCodeWidths: e.ORG_CODE_WIDTHS,
     geometryToleranceSquareMetres: e.GEOMETRY_TOLERANCE_M2,
+    workHours: e.WORK_HOURS,
+    caseSweepIntervalSeconds: e.CASE_SWEEP_INTERVAL_SECONDS,
   };
 }
 

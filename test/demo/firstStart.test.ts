@@ -23,8 +23,19 @@ describe('the first start of an empty embedded database', () => {
       community: [100, 100],
       grid: [337, 337],
       microgrid: [2589, 2589],
-      department: [5, 0],
+      department: [14, 0],
     });
+  });
+
+  it('ships the default case catalogue, every leaf routed to one of its departments, and the official work calendars', async () => {
+    const db = server.platform.database.db;
+    const leaves = await db.selectFrom('case_category').select('code').where('parent_code', 'is not', null).execute();
+    expect(leaves.length).toBeGreaterThanOrEqual(40);
+    const routes = await db.selectFrom('case_route').select(['category_code', 'lead_department']).execute();
+    expect(routes.map((r) => r.category_code).sort()).toEqual(leaves.map((l) => l.code).sort());
+    expect(routes.every((r) => r.lead_department.startsWith('410804D'))).toBe(true);
+    const springFestival = await db.selectFrom('work_calendar_day').select(['day', 'kind']).where('day', '>=', '2026-02-14').where('day', '<=', '2026-02-28').execute();
+    expect(springFestival.filter((d) => d.kind === 'workday').map((d) => d.day)).toEqual(['2026-02-14', '2026-02-28']);
   });
 
   it('the district summary has the shape of Macun: 337 grids, 2,589 micro-grids, 2,406 workers, ~160,000 residents', async () => {

@@ -123,6 +123,13 @@ function offsetAt(timeZone: string, instant: number): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
+export interface ParsedCalendar {
+  holidays: string[];
+  workdays: string[];
+  /** What each day is called in the file (春节, 春节调休上班). */
+  names: Map<string, string>;
+}
+
 export interface CalendarProblem {
   line: number;
   problem: string;
@@ -136,21 +143,25 @@ export interface CalendarProblem {
  *
  * Every problem is reported with its line; nothing is returned unless the whole file is right.
  */
-export function parseCalendar(text: string): { holidays: string[]; workdays: string[] } | { problems: CalendarProblem[] } {
+export function parseCalendar(text: string): ParsedCalendar | { problems: CalendarProblem[] } {
   const holidays: string[] = [];
   const workdays: string[] = [];
+  const names = new Map<string, string>();
   const problems: CalendarProblem[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) return;
-    const match = /^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?\s+(holiday|workday)\b/.exec(line);
+    const match = /^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?\s+(holiday|workday)\b\s*(.*)$/.exec(line);
     if (!match) return problems.push({ line: index + 1, problem: 'expected `YYYY-MM-DD[..YYYY-MM-DD] holiday|workday [name]`' });
-    const [, first, last = first, kind] = match;
+    const [, first, last = first, kind, name] = match;
     if (!isCalendarDate(first) || !isCalendarDate(last) || last < first)
       return problems.push({ line: index + 1, problem: 'not a real day or range' });
-    for (let day = first; day <= last; day = nextDay(day)) (kind === 'holiday' ? holidays : workdays).push(day);
+    for (let day = first; day <= last; day = nextDay(day)) {
+      (kind === 'holiday' ? holidays : workdays).push(day);
+      names.set(day, name.trim());
+    }
   });
   const both = holidays.filter((day) => workdays.includes(day));
   if (both.length > 0) problems.push({ line: 0, problem: `both a holiday and a working day: ${both.join(', ')}` });
-  return problems.length > 0 ? { problems } : { holidays, workdays };
+  return problems.length > 0 ? { problems } : { holidays, workdays, names };
 }

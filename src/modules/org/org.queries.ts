@@ -11,12 +11,13 @@ import {
   findUnitsByCode,
   listBoundariesUnder,
   listChildren,
+  listUnitsAtLevel,
   listTopUnits,
   unitsStamp,
   type OrgUnit,
 } from './org.repository.ts';
 import { childLevel } from './org.codes.ts';
-import { AREA_LEVELS, type AreaLevel } from './org.tables.ts';
+import { AREA_LEVELS, type AreaLevel, type OrgLevel } from './org.tables.ts';
 import type { OrgNodeView, OrgUnitView } from './org.schemas.ts';
 import { toWgs84, type Crs } from './org.crs.ts';
 import { bboxOf, distanceMetres, type AreaGeometry, type BBox, type Position } from './org.geometry.ts';
@@ -218,6 +219,17 @@ export async function areaCounts(db: Db, actor: Actor): Promise<AreaCounts> {
     grid: of('grid'),
     microgrid: of('microgrid'),
   };
+}
+
+/** The units of one level under a unit, regardless of scope (the caller has checked it), for rankings. */
+export function unitsAtLevel(db: Db, within: string, level: OrgLevel): Promise<{ code: string; name: string }[]> {
+  return listUnitsAtLevel(db, within, level);
+}
+
+/** The departments of a district (units outside the area tree that cases are dispatched to). */
+export async function departmentsOf(db: Db, districtCode: string): Promise<OrgUnitView[]> {
+  const children = await listChildren(db, districtCode);
+  return children.filter((unit) => unit.level === 'department').map(presentUnit);
 }
 
 /** Units by code, regardless of scope, for other modules validating many codes at once. */

@@ -139,6 +139,17 @@ export function listUnitsUnder(db: Executor, code: string, prefixes: string[]): 
     .execute();
 }
 
+/** The units of one level under a unit (departments: of a district), codes and names, in code order. */
+export function listUnitsAtLevel(db: Executor, within: string, level: OrgUnit['level']): Promise<Pick<OrgUnit, 'code' | 'name'>[]> {
+  return db
+    .selectFrom('org_unit')
+    .select(['code', 'name'])
+    .where('level', '=', level)
+    .where(underPrefixes('code', [within]))
+    .orderBy('code')
+    .execute();
+}
+
 /** The units of one level under a unit (its code prefix) with their boundaries, for the map. */
 export function listBoundariesUnder(
   db: Executor,

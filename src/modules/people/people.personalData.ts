@@ -1,5 +1,6 @@
 import type { Platform } from '../../platform/context.ts';
-import { blindIndex, decryptField, derivePiiKeys, encryptField, type PiiKeys } from '../../platform/pii/pii.crypto.ts';
+import { blindIndex, decryptField, encryptField } from '../../platform/pii/pii.crypto.ts';
+import { piiKeysOf } from '../../platform/pii/pii.keys.ts';
 import { maskIdNumber, maskName, maskPhone } from '../../platform/pii/pii.mask.ts';
 import type { ResidentRow } from './people.repository.ts';
 import type { ResidentTag } from './people.tables.ts';
@@ -8,13 +9,6 @@ import type { ResidentTag } from './people.tables.ts';
  * The personal data of residents (DOMAIN.md §10): how it is sealed on the way in and how it is
  * shown on the way out, masked unless revealed. Reveals are audited by the reveal command.
  */
-const keysByPlatform = new WeakMap<Platform, PiiKeys>();
-
-function keysOf(platform: Platform): PiiKeys {
-  let keys = keysByPlatform.get(platform);
-  if (!keys) keysByPlatform.set(platform, (keys = derivePiiKeys(platform.secrets.piiKey)));
-  return keys;
-}
 
 /** A resident as a form or a file gives them, personal data in clear (sealed before it is written). */
 export interface NewResident {
@@ -35,7 +29,7 @@ export interface ClearResident {
 
 /** The encrypted columns and search indexes of a resident's personal data. */
 export function sealResident(platform: Platform, clear: ClearResident) {
-  const keys = keysOf(platform);
+  const keys = piiKeysOf(platform);
   return {
     id_number_enc: clear.idNumber && encryptField(keys, clear.idNumber, 'resident.id_number'),
     id_number_index: clear.idNumber && blindIndex(keys, 'id_number', clear.idNumber),
@@ -68,7 +62,7 @@ export function newResidentRow(
 }
 
 export function indexOf(platform: Platform, kind: 'id_number' | 'phone', value: string): string {
-  return blindIndex(keysOf(platform), kind, value);
+  return blindIndex(piiKeysOf(platform), kind, value);
 }
 
 /** The personal data of a row in clear: for a reveal, an edit or an unmasked export, never for a list. */
@@ -82,7 +76,7 @@ function openIdentifiers(platform: Platform, row: ResidentRow): Pick<ClearReside
 }
 
 function open(platform: Platform, sealed: string | null, column: string): string | null {
-  return sealed && decryptField(keysOf(platform), sealed, column);
+  return sealed && decryptField(piiKeysOf(platform), sealed, column);
 }
 
 export interface MaskedResident {

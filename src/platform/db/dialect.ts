@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DbKind } from './database.ts';
 
 /**
@@ -85,4 +85,17 @@ export async function makeAppendOnly(db: AnyDb, kind: DbKind, table: string): Pr
       .raw(`create trigger ${table}_no_${operation} before ${operation} on ${table} begin select raise(abort, '${message}'); end`)
       .execute(db);
   }
+}
+
+/**
+ * A SELECT that locks the rows it returns and passes over rows another transaction holds
+ * (`FOR UPDATE SKIP LOCKED`), on PostgreSQL: instances claiming work from one table each take
+ * different rows instead of queueing behind each other. SQLite has one writer and no row locks, so
+ * there the query stays as it is.
+ */
+export function forUpdateSkipLocked<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  kind: DbKind,
+): SelectQueryBuilder<DB, TB, O> {
+  return kind === 'postgres' ? query.forUpdate().skipLocked() : query;
 }

@@ -7,7 +7,8 @@
  * - `unscoped`: the answer is the same for every account and holds nothing scoped; `reason` says why.
  * - `filtered`: a list; asked as-is, its answer must not mention anything outside the scope.
  * - `target`: asks for a foreign object; `{placeholders}` are filled from the test world
- *   ({foreignUnit}, {foreignMicrogrid}, {foreignUser}, {foreignApiKey}, {foreignResident}, {foreignHousehold})
+ *   ({foreignUnit}, {foreignMicrogrid}, {foreignUser}, {foreignApiKey}, {foreignResident}, {foreignHousehold},
+ *   {foreignCase})
  *   and the answer must be `expect`.
  */
 export type ScopeProbe =

@@ -4,6 +4,9 @@ import type { Log } from '../log.ts';
  * Periodic jobs inside the server (DESIGN.md "jobs and timers"). Every instance runs every job, so
  * a job must be safe to run on several at once (the audit seal takes an advisory lock and finds
  * nothing left to seal on the second instance; expiring sessions is an idempotent delete).
+ *
+ * Every job also runs once right after start: what fell due while the server was down (a case
+ * deadline, a message to send) is handled at once, not one interval later.
  */
 export interface Job {
   name: string;
@@ -33,11 +36,15 @@ export function startScheduler(jobs: Job[], log: Log): Scheduler {
     };
     const timer = setInterval(tick, job.everySeconds * 1000);
     timer.unref();
-    return timer;
+    const first = setImmediate(tick);
+    return { timer, first };
   });
   return {
     async stop() {
-      timers.forEach(clearInterval);
+      timers.forEach(({ timer, first }) => {
+        clearInterval(timer);
+        clearImmediate(first);
+      });
       await Promise.all(running);
     },
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../support/databases.ts';
-import { makeWorld, type World } from '../../support/factories.ts';
+import { makeCaseWorld, type CaseWorld } from '../../support/cases.ts';
 import { as, countRows, signIn, startTestServer, type TestServer } from '../../support/server.ts';
 
 /**
@@ -9,13 +9,20 @@ import { as, countRows, signIn, startTestServer, type TestServer } from '../../s
  */
 describe.each(DATABASES)('the route table on %s', (kind) => {
   let server: TestServer;
-  let world: World;
+  let world: CaseWorld;
+  let foreignCase: string;
   let homeToken: string;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
-    world = await makeWorld(server.platform);
+    world = await makeCaseWorld(server.platform);
     homeToken = await signIn(server, world.users.home.username);
+    const reported = await as(server, await signIn(server, world.users.foreign.username))('POST', '/api/cases', {
+      categoryCode: '0101',
+      description: '外区上报的问题',
+      areaCode: world.codes.foreignMicrogrid,
+    });
+    foreignCase = reported.json().id;
   });
   afterAll(() => server?.dispose());
 
@@ -26,7 +33,8 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       .replaceAll('{foreignApiKey}', world.foreignKey.row.id)
       .replaceAll('{foreignResident}', world.foreignHousehold.residents[0].id)
       .replaceAll('{foreignHousehold}', world.foreignHousehold.household.id)
-      .replaceAll('{foreignMicrogrid}', world.codes.foreignMicrogrid);
+      .replaceAll('{foreignMicrogrid}', world.codes.foreignMicrogrid)
+      .replaceAll('{foreignCase}', foreignCase);
 
   it('lists the platform routes it protects', () => {
     const urls = server.app.routeTable.map((r) => `${r.method} ${r.url}`);
@@ -68,7 +76,7 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       if (probe.kind === 'filtered') {
         const response = await call(route.method as 'GET', probe.url ?? route.url);
         expect({ name, status: response.statusCode }).toEqual({ name, status: 200 });
-        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id]) {
+        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id, foreignCase]) {
           expect({ name, leaks: response.body.includes(foreign) }).toEqual({ name, leaks: false });
         }
       } else {

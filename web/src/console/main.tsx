@@ -8,6 +8,7 @@ import { AuthProvider } from '../shared/auth.tsx';
 import { RequireAuth } from '../shared/RequireAuth.tsx';
 import { AntdProvider } from './AntdProvider.tsx';
 import { MainLayout } from './layout/MainLayout.tsx';
+import { NotifyPage } from './notify/NotifyPage.tsx';
 import { ForbiddenPage } from './pages/ForbiddenPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -32,6 +33,7 @@ createRoot(document.getElementById('root')!).render(
               <Route index element={<HomePage />} />
               <Route path="residents" element={<ResidentsPage />} />
               <Route path="transfer" element={<TransferPage />} />
+              <Route path="notify" element={<NotifyPage />} />
               <Route path="403" element={<ForbiddenPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

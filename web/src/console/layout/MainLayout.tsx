@@ -13,6 +13,7 @@ const SECTIONS = [
   { path: '/', label: 'nav.map' },
   { path: '/residents', label: 'nav.residents' },
   { path: '/transfer', label: 'nav.transfer' },
+  { path: '/notify', label: 'notify.nav' },
 ];
 
 /** Header with the sections, the org tree of the signed-in scope on the left, the page on the right (it gets the tree's roots). */
