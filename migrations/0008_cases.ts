@@ -74,6 +74,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('reporter_name', 'text')
     .addColumn('reporter_contact_enc', 'text')
     .addColumn('external_ref', 'text', (c) => c.unique())
+    .addColumn('external_due_at', 'text')
     .addColumn('lead_department', 'text', (c) => c.references('org_unit.code'))
     .addColumn('stage_seq', 'integer', (c) => c.notNull())
     .addColumn('stage_started_at', 'text', (c) => c.notNull())

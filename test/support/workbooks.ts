@@ -153,3 +153,44 @@ export function registryWithBadRows(good: Record<string, SheetCells>, codes: { h
   ];
   return { sheets, expected };
 }
+
+/** The 12345 work-order sheet's headers, in the template's order. */
+export const HOTLINE_HEADER = ['工单编号', '来电时间', '来电人', '联系电话', '问题地址', '诉求内容', '问题分类', '办理时限'];
+
+/** Phones of the callers in hotlineOrders, to prove they are never stored or shown in clear. */
+export const HOTLINE_PHONES = ['13903917788', '3561234', '13703912266'];
+
+/**
+ * Three 12345 orders as a hotline system exports them: headers in another order and spaced out, a
+ * column of the hotline's own (受理坐席), times as a date cell, as text and as an Excel serial number, a
+ * mobile typed as a number, a landline with its area code, a caller who gave no name, a day-only deadline.
+ */
+export function hotlineOrders(prefix = 'GD2026030'): SheetCells {
+  return [
+    ['工单 编号', '受理坐席', '来电时间', '来电人', ' 联系电话 ', '问题地址', '诉求内容', '问题分类', '办理时限'],
+    [
+      `${prefix}001`,
+      '坐席07',
+      new Date(Date.UTC(2026, 2, 2, 9, 15)),
+      '王建华',
+      13903917788,
+      '幸福路12号院北门',
+      '小区北门外垃圾堆积三天无人清运，气味很大。',
+      '暴露垃圾',
+      new Date(Date.UTC(2026, 2, 3, 18, 0)),
+    ],
+    [
+      `${prefix}002`,
+      '坐席07',
+      '2026/3/2 10:40',
+      '刘桂芝',
+      '0391-3561234',
+      '建设路与幸福路交叉口',
+      '路口井盖缺失，夜间很危险。',
+      ' 井盖缺失破损 ',
+      '2026-03-02 14:40',
+    ],
+    // 2026-03-02 11:30 as a serial number (a time cell that lost its format).
+    [`${prefix}003`, null, 46083 + 11.5 / 24, null, '137 0391 2266', null, '楼下商铺占道经营，行人无法通过。', '占道经营', '2026-03-06'],
+  ];
+}

@@ -48,6 +48,8 @@ export function presentCase(platform: Platform, kase: CaseRow, categoryName: str
     reporterUserId: kase.reporter_user_id,
     reporterName: kase.reporter_name && maskName(kase.reporter_name),
     reporterContact: contact ? maskPhone(contact) : null,
+    externalRef: kase.external_ref,
+    externalDueAt: kase.external_due_at,
     leadDepartment: kase.lead_department,
     stageStartedAt: kase.stage_started_at,
     stageDueAt: kase.stage_due_at,

@@ -380,6 +380,24 @@ export async function sumTallies(db: Executor, prefixes: readonly string[], from
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 
+/** Cases in id order after a cursor, with their area: the recount's pages. */
+export function caseAreasAfter(db: Executor, after: string, limit: number): Promise<{ id: string; area_code: string }[]> {
+  return db.selectFrom('dispatch_case').select(['id', 'area_code']).where('id', '>', after).orderBy('id').limit(limit).execute();
+}
+
+/** The timelines of several cases, each in order. */
+export async function timelinesOf(db: Executor, caseIds: string[]): Promise<Map<string, CaseEventRow[]>> {
+  const timelines = new Map<string, CaseEventRow[]>();
+  if (caseIds.length === 0) return timelines;
+  const events = await db.selectFrom('case_event').selectAll().where('case_id', 'in', caseIds).orderBy('case_id').orderBy('id').execute();
+  for (const event of events) {
+    const timeline = timelines.get(event.case_id) ?? [];
+    timeline.push(event);
+    timelines.set(event.case_id, timeline);
+  }
+  return timelines;
+}
+
 export function allTallies(db: Executor) {
   return db.selectFrom('case_tally').selectAll().execute();
 }

@@ -76,6 +76,9 @@ export const caseView = z.object({
   /** Masked: a caller's name and contact are personal data. */
   reporterName: z.string().nullable(),
   reporterContact: z.string().nullable(),
+  /** The hotline order number (`12345:...`) or another system's reference. */
+  externalRef: z.string().nullable(),
+  externalDueAt: z.string().nullable(),
   leadDepartment: z.string().nullable(),
   stageStartedAt: z.string(),
   stageDueAt: z.string().nullable(),

@@ -79,6 +79,8 @@ export interface DispatchCaseTable {
   reporter_contact_enc: string | null;
   /** External reference: the 12345 order number or Open311 token. */
   external_ref: string | null;
+  /** A deadline the source set (a 12345 order's 办理时限): handling is due by it if that is sooner. */
+  external_due_at: string | null;
   lead_department: string | null;
   /** Increments every time the state changes, so an escalation belongs to one stay in one state. */
   stage_seq: number;

@@ -63,4 +63,17 @@ export const PROBLEMS = {
   geometryMalformed: () => p('geometry_malformed', 'the coordinates are not [longitude, latitude] pairs in rings'),
   duplicateFeature: (feature: number) => p('duplicate_feature', `the same unit as feature ${feature}`, { feature }),
   unknownUnitNeedsName: (code: string) => p('unknown_unit_needs_name', `no unit ${code}; give properties.name to add it`, { code }),
+  // 12345 hotline work orders (transfer.hotline.ts)
+  columnMissing: () => p('column_missing', 'the column is missing'),
+  columnTwice: () => p('column_twice', 'the column appears twice'),
+  dateTimeExpected: () => p('date_time_expected', 'a date and time expected, e.g. 2026-03-02 09:15'),
+  notRealTime: (value: string) => p('not_real_time', `${value} is not a real date and time`, { value }),
+  inFuture: () => p('in_future', 'later than now'),
+  deadlineBeforeCall: () => p('deadline_before_call', 'earlier than the call (来电时间)'),
+  contactExpected: () => p('contact_expected', 'a phone number expected, e.g. 13903910101 or 0391-3561234'),
+  exampleRow: () => p('example_row', "the template's example row: delete it before importing"),
+  unknownCategory: (name: string) => p('unknown_category', `${name} is not a category (小类) of the catalogue`, { name }),
+  categoryNotInUse: (name: string) => p('category_not_in_use', `the category ${name} is no longer in use`, { name }),
+  categoryAmbiguous: (name: string) =>
+    p('category_ambiguous', `more than one category is named ${name}: rename one in the catalogue`, { name }),
 };

@@ -3,10 +3,11 @@ import type { Platform } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { importBoundaries } from './commands/importBoundaries.ts';
+import { importHotlineOrders } from './commands/importHotlineOrders.ts';
 import { importWorkbook } from './commands/importWorkbook.ts';
 import { exportWorkbook } from './commands/exportWorkbook.ts';
-import { templateWorkbook } from './transfer.queries.ts';
-import { exportQuery, GEOJSON_TYPE, importQuery, transferResult, XLSX_TYPE } from './transfer.schemas.ts';
+import { hotlineTemplate, templateWorkbook } from './transfer.queries.ts';
+import { exportQuery, GEOJSON_TYPE, hotlineQuery, importQuery, transferResult, XLSX_TYPE } from './transfer.schemas.ts';
 
 const tags = ['transfer'];
 /** A district's whole registry as .xlsx is a few megabytes; far above the JSON API's limit on purpose. */
@@ -92,6 +93,52 @@ export function transferRoutes(app: ApiApp, platform: Platform): void {
           return importWorkbook(platform, by, request.body, { source: name ?? 'upload.xlsx', crs, dryRun });
         }
         return importBoundaries(platform, by, request.body, { source: name ?? 'upload.geojson', crs, dryRun });
+      },
+    );
+
+    scope.get(
+      '/api/transfer/hotline-template.xlsx',
+      {
+        config: {
+          scopeProbe: {
+            kind: 'unscoped',
+            reason: 'the template holds the headers, an example and the district’s category names, the same for every importer',
+          },
+        },
+        schema: {
+          tags,
+          summary: 'The 12345 work-order template: the 12345工单 sheet with its headers and an example row, and a 说明 sheet',
+        },
+      },
+      async (request, reply) =>
+        reply
+          .header('content-type', XLSX_TYPE)
+          .header('content-disposition', attachment('12345工单导入模板.xlsx'))
+          .send(await hotlineTemplate(platform, request.actor!)),
+    );
+
+    scope.post(
+      '/api/transfer/hotline',
+      {
+        bodyLimit: FILE_LIMIT_BYTES,
+        config: { scopeProbe: { kind: 'target', url: '/api/transfer/hotline?unit={foreignUnit}', expect: 403 } },
+        schema: {
+          tags,
+          summary: 'Import 12345 hotline work orders (.xlsx) as cases, all or nothing, idempotent on the order number',
+          description: `Body: the .xlsx file (${XLSX_TYPE}) with a 12345工单 sheet. Each new order becomes a case (source hotline) in \`unit\` (default: the importer's unit); an order number imported before counts as unchanged. 422 transfer.import_invalid lists every problem as {sheet, row, column, problem}.`,
+          querystring: hotlineQuery,
+          response: { 200: transferResult },
+        },
+      },
+      async (request) => {
+        const { dryRun, unit, name } = request.query;
+        // Not a file (JSON, nothing): refused as not a workbook, after the importer and the unit are checked.
+        const file = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        return importHotlineOrders(platform, { actor: request.actor!, requestId: request.id }, file, {
+          source: name ?? 'upload.xlsx',
+          unit,
+          dryRun,
+        });
       },
     );
 

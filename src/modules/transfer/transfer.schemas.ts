@@ -19,6 +19,15 @@ export const importQuery = z.strictObject({
   name: z.string().trim().max(200).optional(),
 });
 
+export const hotlineQuery = z.strictObject({
+  /** Validate only: the report, or how many orders the file holds, without writing. */
+  dryRun: flag,
+  /** The area unit the cases are placed in; default: the importer's own unit. */
+  unit: z.string().regex(/^\d+$/, 'an area code').optional(),
+  /** The file's name, for the audit trail. */
+  name: z.string().trim().max(200).optional(),
+});
+
 export const exportQuery = z.strictObject({
   unit: z.string().regex(/^\d+$/, 'an area code').optional(),
   unmasked: flag,

@@ -108,6 +108,31 @@ describe.each(DATABASES)('reporting cases on %s', (kind) => {
     expect(await countRows(server, 'audit_record')).toBe(audit);
   });
 
+  it('a hotline order is dated by its call and held to its own deadline when that is sooner', async () => {
+    const { reportCase } = await import('../../../src/modules/cases/commands/reportCase.ts');
+    const admin = { actor: { type: 'user' as const, id: world.users.admin.id, label: 'admin', role: 'district_admin' as const, scope: { kind: 'unit' as const, code: world.codes.district } }, requestId: null };
+    const now = server.platform.clock.now();
+    const { kase } = await reportCase(server.platform, admin, { ...report, reporter: { name: '张三', contact: '13900000001' } }, {
+      source: 'hotline',
+      externalRef: '12345:GD20260302001',
+      reportedAt: new Date(now.getTime() - 3600_000),
+      externalDeadline: new Date(now.getTime() + 2 * 3600_000),
+    });
+    expect(kase.created_at).toBe(new Date(now.getTime() - 3600_000).toISOString());
+    for (const [who, action, fields] of [
+      ['gridStaff', 'verify', {}],
+      ['gridStaff', 'file', { conditionCode: EXPOSED_RUBBISH.condition }],
+      ['homeCommunity', 'dispatch', { leadDepartment: world.codes.department }],
+    ] as const) {
+      expect((await callers.act(who, kase.id, action, fields)).statusCode).toBe(200);
+    }
+    const shown = (await callers.call('admin')('GET', `/api/cases/${kase.id}`)).json();
+    // The catalogue gives a working day; the hotline gave two hours.
+    expect(shown).toMatchObject({ source: 'hotline', externalRef: '12345:GD20260302001', handlingDueAt: new Date(now.getTime() + 2 * 3600_000).toISOString() });
+    expect(shown.reporterName).toBe('张*');
+    expect(shown.reporterContact).toBe('139****0001');
+  });
+
   it('a worker lists their own reports; a department only what is dispatched to it', async () => {
     const mine = await callers.call('worker')('GET', '/api/cases?mine=true&limit=200');
     expect(mine.statusCode).toBe(200);

@@ -88,7 +88,9 @@ async function nextClock(
   if (!plan.timeLimit) return { ...newStay, stage_due_at: null, due_at: null };
   const conditionCode = changes.condition_code !== undefined ? changes.condition_code : kase.condition_code;
   const limit = await stageLimit(trx, plan.timeLimit, conditionCode);
-  const due = dueAfter(await workCalendar(platform, trx), now, limit);
+  let due = dueAfter(await workCalendar(platform, trx), now, limit);
+  // A source's own deadline (12345's 办理时限) holds when it is sooner than the catalogue's.
+  if (plan.timeLimit === 'handling' && kase.external_due_at && kase.external_due_at < due) due = kase.external_due_at;
   return { ...newStay, stage_due_at: due, due_at: due, ...(plan.timeLimit === 'handling' ? { handling_due_at: due } : {}) };
 }
 

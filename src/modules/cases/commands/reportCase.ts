@@ -34,6 +34,10 @@ export interface ReportOptions {
   idempotencyKey?: string;
   /** The hotline order number or another system's id, unique. */
   externalRef?: string;
+  /** When the problem was reported, if before now (a hotline call imported later). */
+  reportedAt?: Date;
+  /** A handling deadline set by the source (12345's 办理时限). */
+  externalDeadline?: Date;
 }
 
 /**
@@ -60,6 +64,8 @@ export async function reportCase(
     const id = await runAudited(platform, by, async (trx) => {
       const due = dueAfter(await workCalendar(platform, trx), now, await stageLimit(trx, 'verify', null));
       const at = now.toISOString();
+      // A call taken earlier is dated by the call; its stages are timed from now, when it reaches us.
+      const reportedAt = options.reportedAt && options.reportedAt < now ? options.reportedAt.toISOString() : at;
       const row: CaseRow = {
         id: ulid(now.getTime()),
         source: options.source ?? (by.actor.role === 'microgrid_worker' ? 'worker' : 'staff'),
@@ -77,6 +83,7 @@ export async function reportCase(
         reporter_name: report.reporter?.name ?? null,
         reporter_contact_enc: report.reporter?.contact ? encryptField(piiKeysOf(platform), report.reporter.contact, 'dispatch_case.reporter_contact') : null,
         external_ref: options.externalRef ?? null,
+        external_due_at: options.externalDeadline?.toISOString() ?? null,
         lead_department: null,
         stage_seq: 1,
         stage_started_at: at,
@@ -97,12 +104,12 @@ export async function reportCase(
         tally_due_day: null,
         tally_due_department: null,
         tally_flags: 0,
-        created_at: at,
+        created_at: reportedAt,
         updated_at: at,
         version: 1,
       };
       await insertCase(trx, row);
-      await addTallies(trx, tallyStep(tallyRules(platform), 'report', row, row, now).increments);
+      await addTallies(trx, tallyStep(tallyRules(platform), 'report', row, row, new Date(reportedAt)).increments);
       await insertEvent(trx, {
         case_id: row.id,
         action: 'report',
@@ -115,7 +122,7 @@ export async function reportCase(
         note: null,
         details: JSON.stringify({ source: row.source, ...(report.attachments?.length ? { attachments: report.attachments } : {}) }),
         deadline: due,
-        at,
+        at: reportedAt,
       });
       await notify(platform, trx, {
         recipient: { unit: areaCode.slice(0, platform.config.orgCodeWidths[3]) },
