@@ -471,3 +471,8 @@ export async function saveRateSettings(db: Executor, settings: string, version: 
     .executeTakeFirst();
   return Number(updated.numUpdatedRows) === 1;
 }
+
+/** A category made private (or public again) takes its cases with it, so Open311 never shows a private one. */
+export async function setCasesPublic(db: Executor, categoryCode: string, isPublic: number): Promise<void> {
+  await db.updateTable('dispatch_case').set({ public: isPublic }).where('category_code', '=', categoryCode).execute();
+}

@@ -4,11 +4,13 @@ import { authorize } from '../../platform/authz/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { actOnCase } from './commands/actOnCase.ts';
+import { changeCategory, changeCondition, createCategory, createCondition } from './commands/editCatalogue.ts';
+import { changeRoute, createRoute, removeRoute } from './commands/editRoutes.ts';
 import { importCalendar } from './commands/importCalendar.ts';
 import { reportCase } from './commands/reportCase.ts';
 import { updateRateSettings } from './commands/updateRateSettings.ts';
 import { casesBehindFigure, monthlyRanking, rankingWorkbook, rateSettings } from './cases.rankings.ts';
-import { listCalendarDays } from './cases.repository.ts';
+import { listCalendarDays, listRoutes, type CategoryRow, type ConditionRow, type RouteRow } from './cases.repository.ts';
 import { caseAfterAction, caseDetail, casesFor, catalogue, categoryNames, openCasesNearby, presentCase } from './cases.queries.ts';
 import {
   calendarParams,
@@ -20,6 +22,19 @@ import {
   casesQuery,
   caseView,
   catalogueView,
+  categoryChangesBody,
+  categoryParams,
+  categoryView,
+  conditionChangesBody,
+  conditionParams,
+  conditionView,
+  newCategoryBody,
+  newConditionBody,
+  newRouteBody,
+  routeChangesBody,
+  routeParams,
+  routeView,
+  versionQuery,
   figureCasesQuery,
   rankingQuery,
   rankingView,
@@ -122,6 +137,7 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
   );
 
   rankingRoutes(app, platform);
+  catalogueRoutes(app, platform);
 
   app.get(
     '/api/cases/calendar',
@@ -212,5 +228,82 @@ function rankingRoutes(app: ApiApp, platform: Platform): void {
       schema: { tags, summary: 'Change the weights and exclusions of the monthly score', body: rateSettingsBody, response: { 200: rateSettingsAnswer } },
     },
     async (request) => updateRateSettings(platform, by(request), request.body),
+  );
+}
+
+const categoryAnswer = (row: CategoryRow) => ({ code: row.code, name: row.name, public: row.public === 1, active: row.active === 1, version: row.version });
+const conditionAnswer = (row: ConditionRow) => ({
+  code: row.code,
+  name: row.name,
+  limit: { amount: row.limit_amount, unit: row.limit_unit },
+  closing: row.closing,
+  version: row.version,
+});
+const routeAnswer = (row: RouteRow) => ({
+  id: row.id,
+  categoryCode: row.category_code,
+  areaCode: row.area_code,
+  leadDepartment: row.lead_department,
+  coHandlers: JSON.parse(row.co_handlers) as string[],
+  version: row.version,
+});
+const districtSetting = { scopeProbe: { kind: 'unscoped', reason: 'the catalogue is the district’s; only a district admin may change it (403 for everyone else)' } } as const;
+
+/** Editing the catalogue and the routing rules (district admins, in the console). */
+function catalogueRoutes(app: ApiApp, platform: Platform): void {
+  app.post(
+    '/api/cases/categories',
+    { config: districtSetting, schema: { tags, summary: 'Add a major (2 digits) or leaf (4 digits) category', body: newCategoryBody, response: { 201: categoryView } } },
+    async (request, reply) => reply.code(201).send(categoryAnswer(await createCategory(platform, by(request), request.body))),
+  );
+  app.patch(
+    '/api/cases/categories/:code',
+    {
+      config: districtSetting,
+      schema: { tags, summary: 'Rename, make private or public, retire or restore a category', params: categoryParams, body: categoryChangesBody, response: { 200: categoryView } },
+    },
+    async (request) => categoryAnswer(await changeCategory(platform, by(request), request.params.code, request.body)),
+  );
+  app.post(
+    '/api/cases/conditions',
+    { config: districtSetting, schema: { tags, summary: 'Add a filing condition with its limit to a leaf', body: newConditionBody, response: { 201: conditionView } } },
+    async (request, reply) => reply.code(201).send(conditionAnswer(await createCondition(platform, by(request), request.body))),
+  );
+  app.patch(
+    '/api/cases/conditions/:code',
+    {
+      config: districtSetting,
+      schema: { tags, summary: 'Change a filing condition, its limit or its closing condition', params: conditionParams, body: conditionChangesBody, response: { 200: conditionView } },
+    },
+    async (request) => conditionAnswer(await changeCondition(platform, by(request), request.params.code, request.body)),
+  );
+  app.get(
+    '/api/cases/routes',
+    {
+      config: { scopeProbe: { kind: 'unscoped', reason: 'the routing rules are the district’s, the same for everyone who may read the catalogue' } },
+      schema: { tags, summary: 'Routing rules: category (and area) to lead department and co-handlers', response: { 200: z.object({ items: z.array(routeView) }) } },
+    },
+    async (request) => {
+      authorize(request.actor!, 'case.catalogue.read');
+      return { items: (await listRoutes(platform.database.db)).map(routeAnswer) };
+    },
+  );
+  app.post(
+    '/api/cases/routes',
+    { config: districtSetting, schema: { tags, summary: 'Add a routing rule', body: newRouteBody, response: { 201: routeView } } },
+    async (request, reply) => reply.code(201).send(routeAnswer(await createRoute(platform, by(request), request.body))),
+  );
+  app.patch(
+    '/api/cases/routes/:id',
+    { config: districtSetting, schema: { tags, summary: 'Change a routing rule’s departments', params: routeParams, body: routeChangesBody, response: { 200: routeView } } },
+    async (request) => routeAnswer(await changeRoute(platform, by(request), request.params.id, request.body)),
+  );
+  app.delete(
+    '/api/cases/routes/:id',
+    { config: districtSetting, schema: { tags, summary: 'Remove a routing rule', params: routeParams, querystring: versionQuery } },
+    async (request, reply) => {
+      await removeRoute(platform, by(request), request.params.id, request.query.version);
+      return reply.code(204).send();
+    },
   );
 }

@@ -125,8 +125,8 @@ export const nearbyView = z.object({
   items: z.array(z.object({ id: z.string(), state: z.string(), address: z.string(), description: z.string(), distanceMetres: z.number(), createdAt: z.string() })),
 });
 
-const conditionView = z.object({ code: z.string(), name: z.string(), limit, closing: z.string(), version: z.number().int() });
-const categoryView = z.object({ code: z.string(), name: z.string(), public: z.boolean(), active: z.boolean(), version: z.number().int() });
+export const conditionView = z.object({ code: z.string(), name: z.string(), limit, closing: z.string(), version: z.number().int() });
+export const categoryView = z.object({ code: z.string(), name: z.string(), public: z.boolean(), active: z.boolean(), version: z.number().int() });
 
 export const catalogueView = z.object({
   majors: z.array(categoryView.extend({ leaves: z.array(categoryView.extend({ conditions: z.array(conditionView) })) })),
