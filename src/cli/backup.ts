@@ -30,7 +30,10 @@ export function registerBackupCommands(program: Command): void {
         await withPlatform(async (platform) => {
           await platform.database.sqlite!.backup(file);
         });
-        process.stdout.write(`backed up to ${file}\nThe keys in DATA_DIR/secrets are not in the backup: keep a copy of them apart.\n`);
+        process.stdout.write(
+          `backed up to ${file}\nThe keys in DATA_DIR/secrets are not in the backup: keep a copy of them apart.\n` +
+            'Photos are files under DATA_DIR/files (never rewritten): copy them alongside, e.g. rsync -a.\n',
+        );
       }),
     );
   program

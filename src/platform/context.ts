@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import type { FileStorage } from './files/files.storage.ts';
 import type { Log } from './log.ts';
 import type { Secrets } from './secrets.ts';
 
@@ -11,4 +12,6 @@ export interface Platform {
   database: Database;
   log: Log;
   clock: Clock;
+  /** Photos and attachments, by content. */
+  files: FileStorage;
 }

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Platform } from './context.ts';
 import { openDatabase } from './db/database.ts';
+import { localFileStorage } from './files/files.storage.ts';
 import { createLog, type Log } from './log.ts';
 import { resolveSecrets } from './secrets.ts';
 
@@ -19,5 +20,6 @@ export function openPlatform(config: Config, options: OpenOptions = {}): Platfor
     database: openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }),
     log,
     clock: options.clock ?? systemClock,
+    files: localFileStorage(config.dataDir),
   };
 }

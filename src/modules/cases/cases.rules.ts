@@ -1,5 +1,7 @@
 import { isUniqueViolation } from '../../platform/db/dialect.ts';
-import { conflict } from '../../platform/http/errors.ts';
+import type { Platform } from '../../platform/context.ts';
+import { conflict, unprocessable } from '../../platform/http/errors.ts';
+import { missingFiles } from '../files/files.queries.ts';
 
 /**
  * A write that the database's unique index may refuse (two editors racing, or a name already
@@ -12,4 +14,10 @@ export async function keepingUnique<T>(write: Promise<T>, code: string, message:
     if (isUniqueViolation(error)) throw conflict(code, message);
     throw error;
   }
+}
+
+/** Attachments must be files already uploaded: a case never points at a photo that is not there. */
+export async function requireAttachments(platform: Platform, refs: readonly string[] | undefined): Promise<void> {
+  const missing = await missingFiles(platform, refs ?? []);
+  if (missing.length > 0) throw unprocessable('case.unknown_attachment', 'Upload the photos first (POST /api/files).', { missing });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FILE_REF } from '../files/files.refs.ts';
 import { CRS_VALUES } from '../org/org.crs.ts';
 import { CASE_STATES } from './cases.workflow.ts';
 
@@ -6,7 +7,8 @@ const orgCode = z.string().regex(/^\d+(D\d{2,})?$/, 'an org code');
 const pageSize = z.coerce.number().int().min(1).max(200).default(50);
 const limitUnit = z.enum(['urgent_hours', 'working_hours', 'working_days', 'calendar_days']);
 const limit = z.strictObject({ amount: z.number().positive().max(10_000), unit: limitUnit });
-const attachments = z.array(z.string().min(1).max(200)).max(9);
+/** Photos uploaded first (`POST /api/files`), referred to as `<sha256>.<ext>`. */
+const attachments = z.array(z.string().regex(FILE_REF, 'a file reference from POST /api/files')).max(9);
 
 export const newCaseBody = z.strictObject({
   categoryCode: z.string().regex(/^\d{4}$/, 'a leaf category code'),

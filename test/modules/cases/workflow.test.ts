@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseCallers, EXPOSED_RUBBISH, makeCaseWorld, type CaseWorld } from '../../support/cases.ts';
 import { fakeClock } from '../../support/clock.ts';
 import { DATABASES } from '../../support/databases.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
+import { photo, upload } from '../../support/files.ts';
+import { signIn, startTestServer, type TestServer } from '../../support/server.ts';
 
 /**
  * One case through every path of the loop (DOMAIN.md §4): normal close, refusal, return and second
@@ -59,7 +60,8 @@ describe.each(DATABASES)('the case workflow on %s', (kind) => {
     expect(departmentView.allowedActions).toEqual(['return', 'contact', 'feedback', 'request_extension', 'request_parking']);
     await ok(callers.act('department', id, 'contact', { note: '已电话联系上报人' }));
     clock.advance(3600);
-    kase = await ok(callers.act('department', id, 'feedback', { note: '已清运完毕', attachments: ['photo-after.jpg'] }));
+    const { ref } = (await upload(server, await signIn(server, world.users.department.username), photo())).json();
+    kase = await ok(callers.act('department', id, 'feedback', { note: '已清运完毕', attachments: [ref] }));
     expect(kase.state).toBe('fed_back');
     kase = await ok(callers.act('gridStaff', id, 'pass_check', { note: '现场已清理' }));
     expect(kase).toMatchObject({ state: 'closed', closureType: 'normal' });
@@ -77,7 +79,7 @@ describe.each(DATABASES)('the case workflow on %s', (kind) => {
       'evaluate',
     ]);
     const feedback = kase.events.find((e: { action: string }) => e.action === 'feedback');
-    expect(feedback).toMatchObject({ actorRole: 'department_staff', unitCode: world.codes.department, note: '已清运完毕', details: { attachments: ['photo-after.jpg'] } });
+    expect(feedback).toMatchObject({ actorRole: 'department_staff', unitCode: world.codes.department, note: '已清运完毕', details: { attachments: [ref] } });
     expect(await auditActions(id)).toEqual([
       'case.report',
       'case.verify',

@@ -7,6 +7,7 @@ import { planTransition, type Plan } from '../../../platform/workflow/workflow.t
 import { ACTION_EFFECTS, type ActionInput, type Outcome } from '../cases.actions.ts';
 import { dueAfter, stageLimit, tallyRules, workCalendar } from '../cases.deadlines.ts';
 import { caseContext, visibleCase } from '../cases.access.ts';
+import { requireAttachments } from '../cases.rules.ts';
 import { addTallies, insertEvent, updateCase, type CaseRow } from '../cases.repository.ts';
 import { tallyStep } from '../cases.tally.ts';
 
@@ -24,6 +25,7 @@ export interface CaseActionRequest extends ActionInput {
  * event, the audit record and the notifications in one transaction.
  */
 export async function actOnCase(platform: Platform, by: By, caseId: string, request: CaseActionRequest): Promise<CaseRow> {
+  await requireAttachments(platform, request.attachments);
   return runAudited(platform, by, async (trx) => {
     const { kase, handlers } = await visibleCase(trx, by.actor, caseId);
     if (kase.version !== request.version) throw staleVersion(kase.version);

@@ -1,6 +1,6 @@
-import { monotonicFactory } from 'ulid';
 import { authorize } from '../../../platform/authz/policy.ts';
 import { runAudited, type By } from '../../../platform/command.ts';
+import { ulidFactory } from '../../../platform/ids.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { unprocessable } from '../../../platform/http/errors.ts';
 import { once } from '../../../platform/idempotency.ts';
@@ -11,10 +11,11 @@ import type { Crs } from '../../org/org.crs.ts';
 import { locatePoint, lookupUnit } from '../../org/org.queries.ts';
 import { dueAfter, stageLimit, tallyRules, workCalendar } from '../cases.deadlines.ts';
 import { tallyStep } from '../cases.tally.ts';
+import { requireAttachments } from '../cases.rules.ts';
 import { addTallies, findCase, findCategory, insertCase, insertEvent, type CaseRow } from '../cases.repository.ts';
 import type { CaseSource } from '../cases.tables.ts';
 
-const ulid = monotonicFactory();
+const ulid = ulidFactory();
 
 export interface CaseReport {
   categoryCode: string;
@@ -53,8 +54,11 @@ export async function reportCase(
   const { db } = platform.database;
   const now = platform.clock.now();
   const call = options.idempotencyKey ? { callerId: by.actor.id, key: options.idempotencyKey, request: report } : null;
+  // The row this call inserted; answered as is once committed, without reading it back.
+  let inserted: CaseRow | undefined;
   const answer = await once<{ id: string }>(db, call, now, async (remember) => {
     const { areaCode, point } = await placeOf(platform, report);
+    await requireAttachments(platform, report.attachments);
     authorize(by.actor, 'case.report', areaCode);
     const category = await findCategory(db, report.categoryCode);
     if (!category || category.parent_code === null || !category.active) {
@@ -109,6 +113,7 @@ export async function reportCase(
         version: 1,
       };
       await insertCase(trx, row);
+      inserted = row;
       await addTallies(trx, tallyStep(tallyRules(platform), 'report', row, row, new Date(reportedAt)).increments);
       await insertEvent(trx, {
         case_id: row.id,
@@ -139,7 +144,8 @@ export async function reportCase(
     });
     return { status: 201, body: { id }, replayed: false };
   });
-  const kase = await findCase(db, answer.body.id);
+  // Not replayed: this call's own transaction committed the row. A replay reads the first call's case.
+  const kase = !answer.replayed && inserted?.id === answer.body.id ? inserted : await findCase(db, answer.body.id);
   return { kase: kase!, replayed: answer.replayed };
 }
 
