@@ -7,6 +7,8 @@ import * as registryIndexes from './0005_registry_indexes.ts';
 import * as notify from './0006_notify.ts';
 import * as idempotency from './0007_idempotency.ts';
 import * as cases from './0008_cases.ts';
+import * as errands from './0009_errands.ts';
+import * as caseIndexes from './0010_case_indexes.ts';
 
 /** Every migration, in the order it runs. A new migration is a new file and one line here. */
 export const migrations: Migration[] = [
@@ -18,4 +20,6 @@ export const migrations: Migration[] = [
   { name: '0006_notify', up: notify.up },
   { name: '0007_idempotency', up: idempotency.up },
   { name: '0008_cases', up: cases.up },
+  { name: '0009_errands', up: errands.up },
+  { name: '0010_case_indexes', up: caseIndexes.up },
 ];

@@ -34,10 +34,14 @@ export const casePolicies: Policies = {
   },
   /**
    * Workers report anywhere (a worker is a resident too and walks past other micro-grids); office
-   * staff in their own area. `subject`: the area the report falls in.
+   * staff and Open311 clients in their own area. `subject`: the area the report falls in.
    */
-  'case.report': (actor: Actor, areaCode) =>
-    REPORTING_ROLES.includes(actor.role as Role) && (actor.role === 'microgrid_worker' || scopeCovers(actor.scope, areaCode as string)),
+  'case.report': (actor: Actor, areaCode) => {
+    if (actor.role === 'microgrid_worker') return true;
+    // An Open311 client's key reports for the public inside the unit it was issued for.
+    if (actor.role === 'open311') return scopeCovers(actor.scope, areaCode as string);
+    return REPORTING_ROLES.includes(actor.role as Role) && scopeCovers(actor.scope, areaCode as string);
+  },
   /** Monthly rates and rankings (晒比评): the offices and leaders, for the units of their area. */
   'case.rates': (actor: Actor) => actor.scope.kind === 'unit' && (OFFICE_ROLES.includes(actor.role as Role) || actor.role === 'leader'),
   /** The catalogue, routing rules and work calendar are the district's: its administrators edit them. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { FILE_REF } from '../files/files.refs.ts';
 import { CRS_VALUES } from '../org/org.crs.ts';
+import { RATE_NAMES, type RateName } from './cases.rates.ts';
+import { MEASURES } from './cases.tally.ts';
 import { CASE_STATES } from './cases.workflow.ts';
 
 const orgCode = z.string().regex(/^\d+(D\d{2,})?$/, 'an org code');
@@ -187,23 +189,8 @@ export const calendarView = z.object({
 });
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month, YYYY-MM');
-const rateName = z.enum(['handling', 'on_time_handling', 'closure', 'on_time_closure', 'accurate_dispatch', 'rework', 'response', 'resolution', 'satisfaction']);
-const measure = z.enum([
-  'reported',
-  'dispatched',
-  'returned',
-  'contacted_on_time',
-  'due_handling',
-  'handled',
-  'handled_on_time',
-  'closed',
-  'closed_on_time',
-  'reworked',
-  'parked',
-  'evaluated',
-  'solved',
-  'satisfied',
-]);
+const rateName = z.enum(RATE_NAMES as [RateName, ...RateName[]]);
+const measure = z.enum(MEASURES);
 
 export const rankingQuery = z.strictObject({
   month,

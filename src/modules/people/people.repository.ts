@@ -500,6 +500,11 @@ export function findResidentsById(db: Executor, ids: string[]): Promise<Resident
   return inChunks([...new Set(ids)], (chunk) => db.selectFrom('resident').selectAll().where('id', 'in', chunk).execute());
 }
 
+/** Households by id, for other modules naming the households they serve (people.contact.ts). */
+export function findHouseholdsById(db: Executor, ids: string[]): Promise<HouseholdRow[]> {
+  return inChunks([...new Set(ids)], (chunk) => db.selectFrom('household').selectAll().where('id', 'in', chunk).execute());
+}
+
 export async function updateWorkerRow(
   db: Executor,
   residentId: string,

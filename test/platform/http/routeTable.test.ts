@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASES } from '../../support/databases.ts';
 import { makeCaseWorld, type CaseWorld } from '../../support/cases.ts';
+import { makeErrandIn } from '../../support/errands.ts';
 import { as, countRows, signIn, startTestServer, type TestServer } from '../../support/server.ts';
 
 /**
@@ -11,6 +12,7 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
   let server: TestServer;
   let world: CaseWorld;
   let foreignCase: string;
+  let foreignErrand: string;
   let homeToken: string;
 
   beforeAll(async () => {
@@ -23,6 +25,7 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       areaCode: world.codes.foreignMicrogrid,
     });
     foreignCase = reported.json().id;
+    foreignErrand = await makeErrandIn(server, world.codes.foreignMicrogrid, world.foreignHousehold.household.id);
   });
   afterAll(() => server?.dispose());
 
@@ -34,7 +37,8 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       .replaceAll('{foreignResident}', world.foreignHousehold.residents[0].id)
       .replaceAll('{foreignHousehold}', world.foreignHousehold.household.id)
       .replaceAll('{foreignMicrogrid}', world.codes.foreignMicrogrid)
-      .replaceAll('{foreignCase}', foreignCase);
+      .replaceAll('{foreignCase}', foreignCase)
+      .replaceAll('{foreignErrand}', foreignErrand);
 
   it('lists the platform routes it protects', () => {
     const urls = server.app.routeTable.map((r) => `${r.method} ${r.url}`);
@@ -76,7 +80,7 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       if (probe.kind === 'filtered') {
         const response = await call(route.method as 'GET', probe.url ?? route.url);
         expect({ name, status: response.statusCode }).toEqual({ name, status: 200 });
-        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id, foreignCase]) {
+        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id, foreignCase, foreignErrand]) {
           expect({ name, leaks: response.body.includes(foreign) }).toEqual({ name, leaks: false });
         }
       } else {

@@ -7,7 +7,10 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { AuthProvider } from '../shared/auth.tsx';
 import { RequireAuth } from '../shared/RequireAuth.tsx';
 import { AntdProvider } from './AntdProvider.tsx';
+import { CaseDetailPage } from './cases/CaseDetailPage.tsx';
+import { CasesPage } from './cases/CasesPage.tsx';
 import { MainLayout } from './layout/MainLayout.tsx';
+import { RankingsPage } from './rankings/RankingsPage.tsx';
 import { NotifyPage } from './notify/NotifyPage.tsx';
 import { ForbiddenPage } from './pages/ForbiddenPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
@@ -31,6 +34,9 @@ createRoot(document.getElementById('root')!).render(
               }
             >
               <Route index element={<HomePage />} />
+              <Route path="cases" element={<CasesPage />} />
+              <Route path="cases/:id" element={<CaseDetailPage />} />
+              <Route path="rankings" element={<RankingsPage />} />
               <Route path="residents" element={<ResidentsPage />} />
               <Route path="transfer" element={<TransferPage />} />
               <Route path="notify" element={<NotifyPage />} />

@@ -1,7 +1,13 @@
 import i18n from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
+import casesEn from './cases.en.json';
+import casesZhCN from './cases.zh-CN.json';
+import errandsEn from './errands.en.json';
+import errandsZhCN from './errands.zh-CN.json';
 import en from './en.json';
+import rankingsEn from './rankings.en.json';
+import rankingsZhCN from './rankings.zh-CN.json';
 import zhCN from './zh-CN.json';
 
 /** zh-CN first and default; the choice is kept in localStorage, shared by the console and /m. */
@@ -16,7 +22,11 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  // The case, errand and ranking screens keep their strings in files of their own, under the top-level keys `cases`, `errands` and `rankings`.
+  resources: {
+    'zh-CN': { translation: { ...zhCN, ...casesZhCN, ...errandsZhCN, ...rankingsZhCN } },
+    en: { translation: { ...en, ...casesEn, ...errandsEn, ...rankingsEn } },
+  },
   lng: storedLanguage(),
   fallbackLng: 'zh-CN',
   initAsync: false,

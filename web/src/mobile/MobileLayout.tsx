@@ -1,10 +1,13 @@
-import { HomeOutlined, UserOutlined } from '@ant-design/icons';
+import { CameraOutlined, CarryOutOutlined, FileTextOutlined, HomeOutlined, UserOutlined } from '@ant-design/icons';
 import { NavBar, TabBar } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { matchPath, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useMe } from '../shared/auth.tsx';
+import { useQueue, useQueueFlusher } from './cases/queue.ts';
 
 /** Pages below a tab: their title and where "back" leads when there is no history to go back to (a link opened afresh). */
 const SUB_PAGES = [
+  { pattern: '/cases/:id', title: 'cases.mobile.caseTitle', up: () => '/cases' },
   {
     pattern: '/grids/:code/households/:id',
     title: 'mobile.household',
@@ -18,14 +21,21 @@ export function MobileLayout() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
+  const { user } = useMe();
+  // Reports made offline go out when the page loads, when the network returns, and every half minute.
+  useQueueFlusher(user.id);
+  const waiting = useQueue(user.id).items.length;
   const tabs = [
     { key: '/', title: t('mobile.home'), icon: <HomeOutlined /> },
+    { key: '/report', title: t('cases.mobile.reportTab'), icon: <CameraOutlined /> },
+    { key: '/cases', title: t('cases.mobile.myReportsTab'), icon: <FileTextOutlined />, badge: waiting > 0 ? String(waiting) : undefined },
+    { key: '/errands', title: t('errands.title'), icon: <CarryOutOutlined /> },
     { key: '/me', title: t('mobile.me'), icon: <UserOutlined /> },
   ];
   const tab = tabs.find((candidate) => candidate.key === location.pathname);
   const sub = SUB_PAGES.map((page) => ({ page, match: matchPath(page.pattern, location.pathname) })).find(({ match }) => match);
-  // Households belong to the home tab.
-  const active = tab ?? tabs[0];
+  // Households belong to the home tab, a report's page to 我的上报.
+  const active = (location.pathname.startsWith('/cases/') ? tabs.find((candidate) => candidate.key === '/cases') : tab) ?? tabs[0];
   const back = () => {
     if (location.key !== 'default') navigate(-1);
     else if (sub) navigate(sub.page.up(sub.match!.params), { replace: true });
@@ -41,7 +51,7 @@ export function MobileLayout() {
       </main>
       <TabBar activeKey={active.key} onChange={(key) => navigate(key)} style={{ background: '#fff', borderTop: '1px solid #eee' }}>
         {tabs.map((item) => (
-          <TabBar.Item key={item.key} icon={item.icon} title={item.title} />
+          <TabBar.Item key={item.key} icon={item.icon} title={item.title} badge={item.badge} />
         ))}
       </TabBar>
     </div>

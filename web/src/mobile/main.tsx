@@ -8,11 +8,15 @@ import { AuthProvider } from '../shared/auth.tsx';
 import { RequireAuth } from '../shared/RequireAuth.tsx';
 import { MobileLayout } from './MobileLayout.tsx';
 import { MobileProvider } from './MobileProvider.tsx';
+import { ErrandsPage } from './pages/ErrandsPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { HouseholdPage } from './pages/HouseholdPage.tsx';
 import { HouseholdsPage } from './pages/HouseholdsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MePage } from './pages/MePage.tsx';
+import { MyCasePage } from './pages/MyCasePage.tsx';
+import { MyReportsPage } from './pages/MyReportsPage.tsx';
+import { ReportPage } from './pages/ReportPage.tsx';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -31,6 +35,10 @@ createRoot(document.getElementById('root')!).render(
               <Route index element={<HomePage />} />
               <Route path="grids/:code" element={<HouseholdsPage />} />
               <Route path="grids/:code/households/:id" element={<HouseholdPage />} />
+              <Route path="report" element={<ReportPage />} />
+              <Route path="cases" element={<MyReportsPage />} />
+              <Route path="cases/:id" element={<MyCasePage />} />
+              <Route path="errands" element={<ErrandsPage />} />
               <Route path="me" element={<MePage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>

@@ -160,3 +160,157 @@ export interface ResidentInput {
   healthNotes: string | null;
   tags: ResidentTag[];
 }
+
+/** Where a case stands in the case workflow (`src/modules/cases/cases.workflow.ts`). */
+export type CaseState =
+  | 'reported'
+  | 'verified'
+  | 'refused'
+  | 'filed'
+  | 'returned'
+  | 'dispatched'
+  | 'extension_requested'
+  | 'parking_requested'
+  | 'parked'
+  | 'fed_back'
+  | 'closed'
+  | 'evaluated';
+
+export type LimitUnit = 'urgent_hours' | 'working_hours' | 'working_days' | 'calendar_days';
+
+/** A time limit: an amount of one of the four units (DOMAIN.md §4). */
+export interface Limit {
+  amount: number;
+  unit: LimitUnit;
+}
+
+/** A case as lists show it (`GET /api/cases`); the caller's name and contact come masked. */
+export interface CaseSummary {
+  id: string;
+  source: 'worker' | 'staff' | 'hotline' | 'open311' | 'resident';
+  state: CaseState;
+  categoryCode: string;
+  categoryName: string;
+  conditionCode: string | null;
+  public: boolean;
+  areaCode: string;
+  /** WGS-84, as stored. */
+  location: { lng: number; lat: number } | null;
+  address: string;
+  description: string;
+  attachments: string[];
+  reporterUserId: string | null;
+  reporterName: string | null;
+  reporterContact: string | null;
+  leadDepartment: string | null;
+  stageStartedAt: string;
+  /** When the current stage is due (null: no clock, e.g. parked or closed). */
+  stageDueAt: string | null;
+  /** Past its stage deadline and still open, when the server answered. */
+  overdue: boolean;
+  rung: number;
+  handlingDueAt: string | null;
+  dispatchedAt: string | null;
+  handledAt: string | null;
+  closedAt: string | null;
+  closureType: 'normal' | 'overdue' | 'error' | 'special' | null;
+  solved: boolean | null;
+  satisfied: boolean | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Sent back with an action: a stale one gets 409. */
+  version: number;
+}
+
+export interface CaseHandler {
+  departmentCode: string;
+  role: 'lead' | 'co';
+  dispatchedAt: string;
+  doneAt: string | null;
+}
+
+/** One step on a case's timeline. */
+export interface CaseEvent {
+  id: string;
+  action: string;
+  fromState: string;
+  toState: string;
+  /** The account's user name (or the system's name for escalations). */
+  actorLabel: string;
+  actorRole: string;
+  unitCode: string | null;
+  note: string | null;
+  details: Record<string, unknown>;
+  /** The stage deadline after this step. */
+  deadline: string | null;
+  at: string;
+}
+
+/** `GET /api/cases/:id`: the case, who works it, its timeline and what the caller may do now. */
+export interface CaseDetail extends CaseSummary {
+  handlers: CaseHandler[];
+  events: CaseEvent[];
+  allowedActions: string[];
+}
+
+export interface CaseCondition {
+  code: string;
+  name: string;
+  limit: Limit;
+  closing: string;
+  version: number;
+}
+
+export interface CaseCategory {
+  code: string;
+  name: string;
+  public: boolean;
+  active: boolean;
+  version: number;
+}
+
+/** `GET /api/cases/catalogue`: majors (大类) → leaves (小类) → filing conditions (立案条件). */
+export interface CaseCatalogue {
+  majors: (CaseCategory & { leaves: (CaseCategory & { conditions: CaseCondition[] })[] })[];
+}
+
+/** `GET /api/cases/nearby`: open cases of the same category within 100 m (the duplicate hint). */
+export interface NearbyCase {
+  id: string;
+  state: string;
+  address: string;
+  description: string;
+  distanceMetres: number;
+  createdAt: string;
+}
+
+/** `GET /api/org/locate`: the point in WGS-84 and the units holding it, district first, micro-grid last. */
+export interface OrgLocation {
+  point: Position;
+  path: OrgUnit[];
+}
+
+/** `POST /api/cases`: a point or an area unit; `attachments` are photo references from `POST /api/files`. */
+export interface NewCase {
+  categoryCode: string;
+  description: string;
+  location?: { lng: number; lat: number; crs: 'wgs84' | 'gcj02' | 'bd09' };
+  areaCode?: string;
+  address?: string;
+  attachments?: string[];
+}
+
+/** `POST /api/cases/:id/actions`: the action, the version seen, and the fields that action needs. */
+export interface CaseActionInput {
+  action: string;
+  version: number;
+  note?: string;
+  categoryCode?: string;
+  conditionCode?: string;
+  leadDepartment?: string;
+  coHandlers?: string[];
+  extension?: Limit;
+  closureType?: 'error' | 'special';
+  solved?: boolean;
+  satisfied?: boolean;
+}

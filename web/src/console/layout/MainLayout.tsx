@@ -11,6 +11,8 @@ import { UserMenu } from './UserMenu.tsx';
 /** The console's sections, in the header; a new section is one line here and one route in main.tsx. */
 const SECTIONS = [
   { path: '/', label: 'nav.map' },
+  { path: '/cases', label: 'cases.nav' },
+  { path: '/rankings', label: 'rankings.nav' },
   { path: '/residents', label: 'nav.residents' },
   { path: '/transfer', label: 'nav.transfer' },
   { path: '/notify', label: 'notify.nav' },
