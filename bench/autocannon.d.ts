@@ -5,6 +5,9 @@ declare module 'autocannon' {
       url: string;
       method?: string;
       headers?: Record<string, string>;
+      body?: string | Buffer;
+      /** Replace `[<id>]` in the request (headers and body) with a fresh id for every request. */
+      idReplacement?: boolean;
       connections?: number;
       /** Seconds. */
       duration?: number;

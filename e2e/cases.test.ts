@@ -312,7 +312,8 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
     expect(await column('按期处置率').innerText()).toBe('0.0%');
     expect(await page.locator('tr.ant-table-row').filter({ hasText: `单位${world.codes.foreign}` }).innerText()).toContain('无数据');
     await column('解决率').getByRole('button').click();
-    const drawer = page.locator('.ant-drawer-content');
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText(`单位${world.codes.home} · 已解决`).waitFor();
     await drawer.getByRole('link', { name: /暴露垃圾/ }).click();
     await page.waitForURL(`**/cases/${caseId}`);
     const exported = await page.request.get(`/api/cases/rankings.xlsx?month=${month}&level=subdistrict`);

@@ -9,6 +9,7 @@ import * as idempotency from './0007_idempotency.ts';
 import * as cases from './0008_cases.ts';
 import * as errands from './0009_errands.ts';
 import * as caseIndexes from './0010_case_indexes.ts';
+import * as checkins from './0011_checkins.ts';
 
 /** Every migration, in the order it runs. A new migration is a new file and one line here. */
 export const migrations: Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { name: '0008_cases', up: cases.up },
   { name: '0009_errands', up: errands.up },
   { name: '0010_case_indexes', up: caseIndexes.up },
+  { name: '0011_checkins', up: checkins.up },
 ];

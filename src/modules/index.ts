@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../platform/module.ts';
 import { accountsModule } from './accounts/module.ts';
 import { casesModule } from './cases/module.ts';
+import { checkinsModule } from './checkins/module.ts';
 import { errandsModule } from './errands/module.ts';
 import { filesModule } from './files/module.ts';
 import { inboxModule } from './inbox/module.ts';
@@ -10,4 +11,4 @@ import { peopleModule } from './people/module.ts';
 import { transferModule } from './transfer/module.ts';
 
 /** Every module, mounted in this order. A new module is a folder and one line here. */
-export const modules: ModuleManifest[] = [accountsModule, orgModule, peopleModule, transferModule, filesModule, casesModule, inboxModule, open311Module, errandsModule];
+export const modules: ModuleManifest[] = [accountsModule, orgModule, peopleModule, transferModule, filesModule, casesModule, inboxModule, open311Module, errandsModule, checkinsModule];

@@ -40,6 +40,7 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((period) => ({ start: period.slice(0, 5), end: period.slice(6) })))
     .refine((periods) => periods.every((p, i) => p.start < p.end && (i === 0 || periods[i - 1].end <= p.start)), 'periods must be in order and not overlap'),
   CASE_SWEEP_INTERVAL_SECONDS: positiveInt(30),
+  CHECKIN_SWEEP_INTERVAL_SECONDS: positiveInt(30),
   FILES_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   GEOMETRY_TOLERANCE_M2: z.coerce.number().nonnegative().default(1),
   ORG_CODE_WIDTHS: z
@@ -83,6 +84,8 @@ export interface Config {
   workHours: { start: string; end: string }[];
   /** How often the case sweeper looks for passed deadlines. */
   caseSweepIntervalSeconds: number;
+  /** How often the curtain pact's sweeper raises missed checks and climbs the ladder (docs/checkins.md). */
+  checkinSweepIntervalSeconds: number;
   /** Largest photo or attachment accepted, in bytes. */
   filesMaxBytes: number;
   /** Gaps and overlaps between sibling boundaries up to this area (m²) are slivers, not errors. */
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     geometryToleranceSquareMetres: e.GEOMETRY_TOLERANCE_M2,
     workHours: e.WORK_HOURS,
     caseSweepIntervalSeconds: e.CASE_SWEEP_INTERVAL_SECONDS,
+    checkinSweepIntervalSeconds: e.CHECKIN_SWEEP_INTERVAL_SECONDS,
     filesMaxBytes: e.FILES_MAX_BYTES,
   };
 }

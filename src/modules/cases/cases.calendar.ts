@@ -1,4 +1,4 @@
-import { isCalendarDate } from '../../platform/clock.ts';
+import { dayFormat, isCalendarDate } from '../../platform/clock.ts';
 
 /**
  * The work calendar (工作日历) that case deadlines are counted on (DOMAIN.md §4): which days are
@@ -94,30 +94,47 @@ function nextDay(day: string): string {
 
 /** The local calendar day of an instant in the calendar's zone. */
 export function localDay(calendar: WorkCalendar, instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: calendar.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return dayFormat(calendar.timeZone).format(instant);
 }
 
 /** The instant of local `HH:MM` on `day` in the calendar's zone (zones with daylight saving included). */
 export function at(calendar: WorkCalendar, day: string, time: string): Date {
-  const wall = Date.parse(`${day}T${time}:00Z`);
-  // The zone's offset at that wall time: guess with the offset at the wall time read as UTC, then correct once.
-  const first = wall - offsetAt(calendar.timeZone, wall);
-  return new Date(wall - offsetAt(calendar.timeZone, first));
+  const key = `${calendar.timeZone} ${day} ${time}`;
+  let instant = instants.get(key);
+  if (instant === undefined) {
+    const wall = Date.parse(`${day}T${time}:00Z`);
+    // The zone's offset at that wall time: guess with the offset at the wall time read as UTC, then correct once.
+    const first = wall - offsetAt(calendar.timeZone, wall);
+    instant = wall - offsetAt(calendar.timeZone, first);
+    if (instants.size >= 10_000) instants.clear();
+    instants.set(key, instant);
+  }
+  return new Date(instant);
 }
 
+// The instants of the working periods' ends on the days deadlines fall on, which are few: every
+// deadline computed asks for the same ones again.
+const instants = new Map<string, number>();
+
+// One formatter per zone: building one costs more than everything else a deadline takes.
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
 function offsetAt(timeZone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
+  let wallClock = wallClocks.get(timeZone);
+  if (!wallClock) {
+    wallClock = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallClocks.set(timeZone, wallClock);
+  }
+  const parts = wallClock.formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(instant / 1000) * 1000;

@@ -39,3 +39,11 @@ export async function takenExternalRefs(platform: Platform, refs: readonly strin
   for (const ref of new Set(refs)) if (await findCaseByExternalRef(platform.database.db, ref)) taken.add(ref);
   return taken;
 }
+
+/**
+ * The case an external reference names, if any: for a module that reports a case on behalf of
+ * something of its own (`checkin:<alert id>`) and must find it again after a crash or a race.
+ */
+export async function caseIdByExternalRef(platform: Platform, ref: string): Promise<string | null> {
+  return (await findCaseByExternalRef(platform.database.db, ref))?.id ?? null;
+}

@@ -17,6 +17,7 @@ import {
   handlersOf,
   listCases,
   listCategories,
+  listCategoryNames,
   listConditions,
   openCasesNear,
   type CaseEventRow,
@@ -74,7 +75,7 @@ export function isOverdue(kase: Pick<CaseRow, 'state' | 'stage_due_at'>, now: Da
 
 /** Category names by code, read once per request (the catalogue is small). */
 export async function categoryNames(platform: Platform): Promise<Map<string, string>> {
-  return new Map((await listCategories(platform.database.db)).map((c) => [c.code, c.name]));
+  return new Map((await listCategoryNames(platform.database.db)).map((c) => [c.code, c.name]));
 }
 
 export async function caseDetail(platform: Platform, actor: Actor, caseId: string): Promise<z.infer<typeof caseDetailView>> {
@@ -139,6 +140,11 @@ export async function casesFor(platform: Platform, actor: Actor, query: z.infer<
     reporterUserId: query.mine ? actor.id : undefined,
     after: query.after,
     limit: query.limit + 1,
+    // Below a community (grids, micro-grids) a reach holds a few thousand cases of a district's million.
+    smallReach:
+      reach.kind === 'area' &&
+      reach.prefixes.length > 0 &&
+      reach.prefixes.every((prefix) => prefix.length > platform.config.orgCodeWidths[2]),
   });
   const page = rows.slice(0, query.limit);
   const names = await categoryNames(platform);

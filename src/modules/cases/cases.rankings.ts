@@ -79,8 +79,8 @@ export async function monthlyRanking(
   const { settings } = await rateSettings(db);
   const units = await unitsAtLevel(db, within, request.level);
   const [current, last] = await Promise.all([
-    countsByUnit(platform, within, request.month),
-    countsByUnit(platform, within, previousMonth(request.month)),
+    countsByUnit(platform, within, request.month, units),
+    countsByUnit(platform, within, previousMonth(request.month), units),
   ]);
   const figures: UnitFigures[] = units.map((unit) => {
     const counts = current.get(unit.code) ?? {};
@@ -124,9 +124,11 @@ async function rankingArea(platform: Platform, actor: Actor, request: { level: R
   return within;
 }
 
-async function countsByUnit(platform: Platform, within: string, month: string): Promise<Map<string, Counts>> {
+/** The month's counts of the ranked units (only theirs: a ranking of grids need not sum the communities). */
+async function countsByUnit(platform: Platform, within: string, month: string, units: readonly { code: string }[]): Promise<Map<string, Counts>> {
   const bounds = monthBounds(month, platform.config.timeZone);
-  const sums = await sumTallies(platform.database.db, [within], bounds.fromDay, bounds.toDay);
+  const only = { units: units.map((unit) => unit.code), measures: MEASURES };
+  const sums = await sumTallies(platform.database.db, [within], bounds.fromDay, bounds.toDay, only);
   const byUnit = new Map<string, Counts>();
   for (const sum of sums) {
     const counts = byUnit.get(sum.unit_code) ?? {};

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import { monotonicFactory } from 'ulid';
-import { underPrefixes } from '../../platform/db/prefix.ts';
+import { plansWithoutStatistics } from '../../platform/db/dialect.ts';
+import { underPrefixes, underPrefixesUnindexed, unindexed } from '../../platform/db/prefix.ts';
+import { ulidFactory } from '../../platform/ids.ts';
 import type { Db, Tables } from '../../platform/db/database.ts';
 import type {
   CaseCategoryTable,
@@ -27,6 +28,11 @@ export type RouteRow = CaseRouteTable;
 
 export function listCategories(db: Executor): Promise<CategoryRow[]> {
   return db.selectFrom('case_category').selectAll().orderBy('sort').orderBy('code').execute();
+}
+
+/** Code and name of every category, in no order: what a list needs to name its cases' categories. */
+export function listCategoryNames(db: Executor): Promise<Pick<CategoryRow, 'code' | 'name'>[]> {
+  return db.selectFrom('case_category').select(['code', 'name']).execute();
 }
 
 export function listConditions(db: Executor): Promise<ConditionRow[]> {
@@ -207,7 +213,7 @@ export async function reopenHandlers(db: Executor, caseId: string): Promise<void
 
 // One generator for every event of this process: ids sort in the order events happened, even
 // within one millisecond, so the timeline reads in order by id.
-const eventId = monotonicFactory();
+const eventId = ulidFactory();
 
 /** Appends to a case's timeline; returns the event's id. */
 export async function insertEvent(db: Executor, event: Omit<CaseEventRow, 'id'>): Promise<string> {
@@ -291,12 +297,53 @@ export interface CaseFilter {
   reporterUserId?: string;
   after?: string;
   limit: number;
+  /**
+   * The area reach holds few cases (grids, micro-grids): the page is read from the whole reach through
+   * the area index and sorted, instead of walking the newest cases until the page is full. Changes how
+   * the page is read, never what is on it.
+   */
+  smallReach?: boolean;
 }
 
-/** A page of cases, newest first, within the reach and filters. */
+/** Leaf categories have four-digit codes and nothing is filed below them (cases.schemas.ts). */
+const LEAF_CODE_LENGTH = 4;
+
+/**
+ * A page of cases, newest first, within the reach and filters.
+ *
+ * On SQLite, which plans without statistics, how the page is read is decided here: the planner cannot
+ * tell a district's code range (every case) from a grid's, and at a million cases either wrong guess
+ * costs hundreds of milliseconds. One index drives, walked newest first until the page is full: the
+ * reporter's (`mine`), the open cases' (`overdue`: only cases with a running stage clock have a
+ * `stage_due_at`), the state's, the leaf category's, or the primary key; a small reach (a worker's
+ * micro-grids, a grid) is instead read whole through the area index and sorted. Every other condition
+ * is written so that no index serves it (`unindexed`), which changes nothing in what it matches.
+ * PostgreSQL gets the plain conditions and chooses from its statistics. Migration 0010 has the
+ * indexes; docs/benchmarks.md "Cases" the plans and timings.
+ */
 export async function listCases(db: Executor, filter: CaseFilter): Promise<CaseRow[]> {
-  let query = db.selectFrom('dispatch_case').selectAll('dispatch_case');
   const { reach } = filter;
+  const steer = plansWithoutStatistics(db);
+  const small = reach.kind === 'worker' || (reach.kind === 'area' && filter.smallReach === true);
+  const leaf = filter.category?.length === LEAF_CODE_LENGTH;
+  const drive = filter.reporterUserId
+    ? 'reporter'
+    : small
+      ? 'area'
+      : filter.overdueAt
+        ? 'open'
+        : filter.state
+          ? 'state'
+          : leaf
+            ? 'category'
+            : 'id';
+  const column = (name: 'state' | 'stage_due_at' | 'reporter_user_id', drives: boolean) =>
+    drives || !steer ? sql.ref<string>(`dispatch_case.${name}`) : unindexed(`dispatch_case.${name}`);
+  const codes = (name: 'area_code' | 'category_code', prefixes: readonly string[], drives: boolean) =>
+    drives || !steer ? underPrefixes(`dispatch_case.${name}`, prefixes) : underPrefixesUnindexed(`dispatch_case.${name}`, prefixes);
+  const area = (prefixes: readonly string[]) => codes('area_code', prefixes, drive === 'area');
+
+  let query = db.selectFrom('dispatch_case').selectAll('dispatch_case');
   if (reach.kind === 'department') {
     query = query.where((eb) =>
       eb.exists(
@@ -308,16 +355,24 @@ export async function listCases(db: Executor, filter: CaseFilter): Promise<CaseR
       ),
     );
   } else if (reach.kind === 'worker') {
-    query = query.where((eb) => eb.or([underPrefixes('dispatch_case.area_code', reach.prefixes), eb('dispatch_case.reporter_user_id', '=', reach.userId)]));
+    query = query.where((eb) => eb.or([area(reach.prefixes), eb(column('reporter_user_id', drive === 'area'), '=', reach.userId)]));
   } else {
-    query = query.where(underPrefixes('dispatch_case.area_code', reach.prefixes));
+    query = query.where(area(reach.prefixes));
   }
-  if (filter.state) query = query.where('dispatch_case.state', '=', filter.state);
+  if (filter.state) query = query.where(column('state', drive === 'state'), '=', filter.state);
   if (filter.overdueAt) {
-    query = query.where('dispatch_case.stage_due_at', '<', filter.overdueAt).where('dispatch_case.state', 'in', [...(filter.openStates ?? [])]);
+    query = query
+      .where(column('stage_due_at', drive === 'open'), '<', filter.overdueAt)
+      .where(column('state', false), 'in', [...(filter.openStates ?? [])]);
   }
-  if (filter.category) query = query.where(underPrefixes('dispatch_case.category_code', [filter.category]));
-  if (filter.reporterUserId) query = query.where('dispatch_case.reporter_user_id', '=', filter.reporterUserId);
+  if (filter.category) {
+    // A leaf's cases are exactly those filed under its code: equality reads the (category, id) index in id order.
+    query =
+      leaf && (drive === 'category' || !steer)
+        ? query.where('dispatch_case.category_code', '=', filter.category)
+        : query.where(codes('category_code', [filter.category], false));
+  }
+  if (filter.reporterUserId) query = query.where(column('reporter_user_id', drive === 'reporter'), '=', filter.reporterUserId);
   if (filter.after) query = query.where('dispatch_case.id', '<', filter.after);
   return query.orderBy('dispatch_case.id', 'desc').limit(filter.limit).execute();
 }
@@ -367,16 +422,28 @@ export interface TallySum {
   count: number;
 }
 
-/** The counters of units under `prefixes` summed over days [from, to], by unit and measure. */
-export async function sumTallies(db: Executor, prefixes: readonly string[], from: string, to: string): Promise<TallySum[]> {
-  const rows = await db
+/**
+ * The counters of units under `prefixes` summed over days [from, to], by unit and measure. Narrowed to
+ * `only` units and measures (a ranking's units of one level), each (unit, measure) is one seek into the
+ * (unit, measure, day, count) index, read from the index alone in the order it is summed, instead of
+ * every unit's month.
+ */
+export async function sumTallies(
+  db: Executor,
+  prefixes: readonly string[],
+  from: string,
+  to: string,
+  only?: { units: readonly string[]; measures: readonly string[] },
+): Promise<TallySum[]> {
+  if (only && (only.units.length === 0 || only.measures.length === 0)) return [];
+  let query = db
     .selectFrom('case_tally')
     .select(['unit_code', 'measure', (eb) => eb.fn.sum<number>('count').as('count')])
     .where('day', '>=', from)
     .where('day', '<=', to)
-    .where(underPrefixes('unit_code', prefixes))
-    .groupBy(['unit_code', 'measure'])
-    .execute();
+    .where(underPrefixes('unit_code', prefixes));
+  if (only) query = query.where('unit_code', 'in', [...only.units]).where('measure', 'in', [...only.measures]);
+  const rows = await query.groupBy(['unit_code', 'measure']).execute();
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 

@@ -519,3 +519,52 @@ export async function updateWorkerRow(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+// ── What the curtain pact reads of the registry (people.contact.ts) ──────────────────────────────
+
+export function findBuildingsById(db: Executor, ids: string[]): Promise<BuildingTable[]> {
+  return inChunks([...new Set(ids)], (chunk) => db.selectFrom('building').selectAll().where('id', 'in', chunk).execute());
+}
+
+/** Residents under the prefixes carrying any of the tags (JSON text arrays), by micro-grid then id. */
+export function findResidentsTagged(db: Executor, prefixes: string[], tags: string[]): Promise<Pick<ResidentRow, 'id' | 'microgrid_code'>[]> {
+  if (tags.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('resident')
+    .select(['id', 'microgrid_code'])
+    .where(underPrefixes('microgrid_code', prefixes))
+    .where((eb) => eb.or(tags.map((tag) => eb('tags', 'like', `%"${tag}"%`))))
+    .orderBy('microgrid_code')
+    .orderBy('id')
+    .execute();
+}
+
+export function findResidentsByPhoneIndex(db: Executor, index: string): Promise<Pick<ResidentRow, 'id' | 'microgrid_code'>[]> {
+  return db.selectFrom('resident').select(['id', 'microgrid_code']).where('phone_index', '=', index).execute();
+}
+
+/** The accounts of the workers serving these micro-grids: (micro-grid, account) pairs. */
+export function findWorkerAccountsServing(db: Executor, codes: string[]): Promise<{ microgrid_code: string; user_id: string }[]> {
+  return inChunks([...new Set(codes)], async (chunk) => {
+    const rows = await db
+      .selectFrom('worker_microgrid')
+      .innerJoin('worker', 'worker.resident_id', 'worker_microgrid.resident_id')
+      .select(['worker_microgrid.microgrid_code as microgrid_code', 'worker.user_id as user_id'])
+      .where('worker_microgrid.microgrid_code', 'in', chunk)
+      .where('worker.user_id', 'is not', null)
+      .orderBy('worker_microgrid.microgrid_code')
+      .orderBy('worker.user_id')
+      .execute();
+    return rows.map((row) => ({ microgrid_code: row.microgrid_code, user_id: row.user_id! }));
+  });
+}
+
+/** Members of these households and of every household in these buildings. */
+export async function findResidentIdsAt(db: Executor, householdIds: string[], buildingIds: string[]): Promise<string[]> {
+  const inBuildings = await inChunks([...new Set(buildingIds)], (chunk) =>
+    db.selectFrom('household').select('id').where('building_id', 'in', chunk).execute(),
+  );
+  const households = [...new Set([...householdIds, ...inBuildings.map((h) => h.id)])];
+  const rows = await inChunks(households, (chunk) => db.selectFrom('resident').select('id').where('household_id', 'in', chunk).execute());
+  return rows.map((row) => row.id);
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { SqliteAdapter, sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DbKind } from './database.ts';
 
 /**
@@ -60,6 +60,17 @@ export async function lockForTransaction<T>(trx: Transaction<T>, kind: DbKind, n
 }
 
 export type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * True when the database plans its queries without statistics, so a query whose best plan depends on
+ * how many rows a condition matches must choose its index itself (`unindexed` in prefix.ts): SQLite,
+ * where nothing runs ANALYZE. PostgreSQL keeps statistics on every column (autovacuum analyses) and
+ * chooses well from them, so there the query is left as it is. Asked of the executor (a database or
+ * a transaction) through its dialect adapter.
+ */
+export function plansWithoutStatistics(db: AnyDb): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
 
 /**
  * Makes a table append-only in the database itself: UPDATE and DELETE fail whoever issues them, so

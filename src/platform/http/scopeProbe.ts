@@ -8,7 +8,7 @@
  * - `filtered`: a list; asked as-is, its answer must not mention anything outside the scope.
  * - `target`: asks for a foreign object; `{placeholders}` are filled from the test world
  *   ({foreignUnit}, {foreignMicrogrid}, {foreignUser}, {foreignApiKey}, {foreignResident}, {foreignHousehold},
- *   {foreignCase}, {foreignErrand})
+ *   {foreignCase}, {foreignErrand}, {foreignSubject}, {foreignAlert})
  *   and the answer must be `expect`.
  */
 export type ScopeProbe =

@@ -1,13 +1,13 @@
-import { monotonicFactory } from 'ulid';
 import type { Trx } from '../command.ts';
 import type { Platform } from '../context.ts';
+import { ulidFactory } from '../ids.ts';
 import type { Insertable } from 'kysely';
 import { dedupeDigest, normaliseMobile, openChannel, sealPayload, type OutboxPayload } from './notify.sealed.ts';
 import type { NotifyOutboxTable } from './notify.tables.ts';
 import './notify.tables.ts';
 
 /** Ids in creation order even within one millisecond: the inbox lists newest first by id. */
-const ulid = monotonicFactory();
+const ulid = ulidFactory();
 
 export type Recipient =
   /** An org unit or department by code: its in-app inbox + every enabled external channel configured for that unit. */

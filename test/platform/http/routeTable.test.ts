@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../../src/platform/authz/actor.ts';
+import { enrolSubject } from '../../../src/modules/checkins/commands/manageRoster.ts';
+import { recordSignal } from '../../../src/modules/checkins/commands/recordSignal.ts';
 import { DATABASES } from '../../support/databases.ts';
 import { makeCaseWorld, type CaseWorld } from '../../support/cases.ts';
 import { makeErrandIn } from '../../support/errands.ts';
@@ -13,6 +16,8 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
   let world: CaseWorld;
   let foreignCase: string;
   let foreignErrand: string;
+  let foreignSubject: string;
+  let foreignAlert: string;
   let homeToken: string;
 
   beforeAll(async () => {
@@ -26,6 +31,9 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
     });
     foreignCase = reported.json().id;
     foreignErrand = await makeErrandIn(server, world.codes.foreignMicrogrid, world.foreignHousehold.household.id);
+    foreignSubject = (await enrolSubject(server.platform, { actor: systemActor('test'), requestId: null }, { residentId: world.foreignHousehold.residents[0].id })).id;
+    const panic = await recordSignal(server.platform, { id: 'probe', subjectId: foreignSubject, ts: new Date().toISOString(), type: 'panic', source: 'test' });
+    foreignAlert = panic.status === 'accepted' ? panic.alertIds[0] : '';
   });
   afterAll(() => server?.dispose());
 
@@ -38,7 +46,9 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       .replaceAll('{foreignHousehold}', world.foreignHousehold.household.id)
       .replaceAll('{foreignMicrogrid}', world.codes.foreignMicrogrid)
       .replaceAll('{foreignCase}', foreignCase)
-      .replaceAll('{foreignErrand}', foreignErrand);
+      .replaceAll('{foreignErrand}', foreignErrand)
+      .replaceAll('{foreignSubject}', foreignSubject)
+      .replaceAll('{foreignAlert}', foreignAlert);
 
   it('lists the platform routes it protects', () => {
     const urls = server.app.routeTable.map((r) => `${r.method} ${r.url}`);
@@ -80,7 +90,7 @@ describe.each(DATABASES)('the route table on %s', (kind) => {
       if (probe.kind === 'filtered') {
         const response = await call(route.method as 'GET', probe.url ?? route.url);
         expect({ name, status: response.statusCode }).toEqual({ name, status: 200 });
-        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id, foreignCase, foreignErrand]) {
+        for (const foreign of [world.codes.foreign, world.users.foreign.id, world.foreignKey.row.id, world.foreignHousehold.household.id, foreignCase, foreignErrand, foreignSubject, foreignAlert]) {
           expect({ name, leaks: response.body.includes(foreign) }).toEqual({ name, leaks: false });
         }
       } else {

@@ -1,0 +1,681 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../../platform/authz/actor.ts';
+import { authorize } from '../../platform/authz/policy.ts';
+import type { Platform } from '../../platform/context.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import type { ApiApp } from '../../platform/module.ts';
+import { checkInByLink, deviceForKey, ingestDeviceMessage, receiveSmsReply, tickSubjects } from './checkins.channels.ts';
+import { LinkThrottle } from './checkins.linkThrottle.ts';
+import { checkedInPage, checkinPage, failurePage } from './checkins.page.ts';
+import {
+  alertDetail,
+  alertsFor,
+  boardFor,
+  checkedInToday,
+  historyFor,
+  monthlyFigures,
+  presentAlert,
+  presentSubjects,
+  rejectionCounts,
+  settingsFor,
+  subjectDetail,
+  subjectsFor,
+  summaryFor,
+  todayFor,
+} from './checkins.queries.ts';
+import {
+  alertDetailView,
+  alertListView,
+  alertParams,
+  alertsQuery,
+  alertView,
+  awayBody,
+  awayParams,
+  awayView,
+  boardView,
+  dayQuery,
+  deviceBody,
+  deviceView,
+  enrolTaggedBody,
+  enrolTaggedView,
+  historyQuery,
+  historyView,
+  idempotencyHeaders,
+  linkBody,
+  linkView,
+  monthlyQuery,
+  monthlyView,
+  newSubjectBody,
+  outcomeBody,
+  planChangesBody,
+  publicCheckinView,
+  rejectionsQuery,
+  rejectionsView,
+  revealBody,
+  revealView,
+  settingsBody,
+  settingsView,
+  signalView,
+  subjectDetailView,
+  subjectListView,
+  subjectParams,
+  subjectsQuery,
+  subjectView,
+  summaryView,
+  tickBody,
+  tickView,
+  todayView,
+  versionQuery,
+} from './checkins.schemas.ts';
+import { addAway, removeAway } from './commands/awayPeriods.ts';
+import { enrolSubject, enrolTagged, removeSubject, revealSubject, updatePlan } from './commands/manageRoster.ts';
+import { issueCareLink, linkNotFound, subjectByLink } from './commands/personalLink.ts';
+import type { SignalResult } from './commands/recordSignal.ts';
+import { registerDevice, retireDevice } from './commands/registerDevice.ts';
+import { acknowledgeAlert, recordOutcome } from './commands/respondToAlert.ts';
+import { updateCheckinSettings } from './commands/updateSettings.ts';
+
+const tags = ['checkins'];
+const by = (request: { actor?: Actor | null; id: string }) => ({ actor: request.actor!, requestId: request.id });
+/** Wrong links one address may try per minute before 429. */
+const LINK_MISSES_PER_MINUTE = 20;
+/** A token as it appears in a link: 32 random bytes, base64url. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const tokenParams = z.strictObject({ token: z.string().max(200) });
+const subjectUrl = '/api/checkins/subjects/{foreignSubject}';
+const alertUrl = '/api/checkins/alerts/{foreignAlert}';
+
+export function checkinsRoutes(app: ApiApp, platform: Platform): void {
+  rosterRoutes(app, platform);
+  alertRoutes(app, platform);
+  dayRoutes(app, platform);
+  signalRoutes(app, platform);
+  publicRoutes(app, platform);
+}
+
+function rosterRoutes(app: ApiApp, platform: Platform): void {
+  const db = platform.database.db;
+
+  app.post(
+    '/api/checkins/subjects',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/subjects', body: { residentId: '{foreignResident}' }, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Put a resident under care with a plan (the district’s defaults where none is given)',
+        body: newSubjectBody,
+        response: { 201: subjectView },
+      },
+    },
+    async (request, reply) => {
+      const subject = await enrolSubject(platform, by(request), request.body);
+      return reply.code(201).send((await presentSubjects(platform, db, [subject]))[0]);
+    },
+  );
+
+  app.post(
+    '/api/checkins/subjects/enrol',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/subjects/enrol', body: { unitCode: '{foreignUnit}' }, expect: 404 } },
+      schema: {
+        tags,
+        summary:
+          'Enrol every resident under a unit tagged living alone, elderly, disabled or orphan (or the tags given) not yet on the roster',
+        body: enrolTaggedBody,
+        response: { 200: enrolTaggedView },
+      },
+    },
+    async (request) => enrolTagged(platform, by(request), request.body),
+  );
+
+  app.get(
+    '/api/checkins/subjects',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/subjects?unit={foreignUnit}', expect: 404 } },
+      schema: {
+        tags,
+        summary: 'The roster of my scope (or a unit of it), masked',
+        querystring: subjectsQuery,
+        response: { 200: subjectListView },
+      },
+    },
+    async (request) => subjectsFor(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/subjects/:id',
+    {
+      config: { scopeProbe: { kind: 'target', url: subjectUrl, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'A person under care: plan, masked contacts, away periods, devices',
+        params: subjectParams,
+        response: { 200: subjectDetailView },
+      },
+    },
+    async (request) => subjectDetail(platform, request.actor!, request.params.id),
+  );
+
+  app.patch(
+    '/api/checkins/subjects/:id',
+    {
+      config: { scopeProbe: { kind: 'target', url: subjectUrl, body: { version: 1 }, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Change a plan (windows apply from now; contacts replace the list)',
+        params: subjectParams,
+        body: planChangesBody,
+        response: { 200: subjectView },
+      },
+    },
+    async (request) => (await presentSubjects(platform, db, [await updatePlan(platform, by(request), request.params.id, request.body)]))[0],
+  );
+
+  app.delete(
+    '/api/checkins/subjects/:id',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${subjectUrl}?version=1`, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Take a person off the roster (checks ahead dropped, link stops working)',
+        params: subjectParams,
+        querystring: versionQuery,
+        response: { 200: subjectView },
+      },
+    },
+    async (request) =>
+      (await presentSubjects(platform, db, [await removeSubject(platform, by(request), request.params.id, request.query.version)]))[0],
+  );
+
+  app.post(
+    '/api/checkins/subjects/:id/reveal',
+    {
+      config: {
+        scopeProbe: { kind: 'target', url: `${subjectUrl}/reveal`, body: { fields: ['contacts'], reason: '越权查看' }, expect: 404 },
+      },
+      schema: {
+        tags,
+        summary: 'Show contacts (workers too, to call the family) or health notes (offices) in clear; audited',
+        params: subjectParams,
+        body: revealBody,
+        response: { 200: revealView },
+      },
+    },
+    async (request) => revealSubject(platform, by(request), request.params.id, request.body.fields, request.body.reason),
+  );
+
+  app.post(
+    '/api/checkins/subjects/:id/link',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${subjectUrl}/link`, body: {}, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Issue the person’s “I’m fine” link (shown once; replaces the old one), optionally texted to them',
+        params: subjectParams,
+        body: linkBody,
+        response: { 200: linkView },
+      },
+    },
+    async (request) => {
+      const issued = await issueCareLink(
+        platform,
+        by(request),
+        request.params.id,
+        request.body,
+        platform.config.publicUrl ?? `${request.protocol}://${request.host}`,
+      );
+      return { subjectId: issued.subject.id, path: issued.path, url: issued.url, smsQueued: issued.smsQueued };
+    },
+  );
+
+  app.get(
+    '/api/checkins/subjects/:id/history',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${subjectUrl}/history`, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'A person’s checks and alerts day by day, newest first (30 days by default)',
+        params: subjectParams,
+        querystring: historyQuery,
+        response: { 200: historyView },
+      },
+    },
+    async (request) => historyFor(platform, request.actor!, request.params.id, request.query.days),
+  );
+
+  app.post(
+    '/api/checkins/subjects/:id/away',
+    {
+      config: {
+        scopeProbe: {
+          kind: 'target',
+          url: `${subjectUrl}/away`,
+          body: { startsAt: '2026-03-02T00:00:00Z', endsAt: '2026-03-03T00:00:00Z', reason: 'with_family' },
+          expect: 404,
+        },
+      },
+      schema: {
+        tags,
+        summary: 'The person is away (hospital, with family): checks due inside are paused',
+        params: subjectParams,
+        body: awayBody,
+        response: { 201: awayView },
+      },
+    },
+    async (request, reply) => {
+      const away = await addAway(platform, by(request), request.params.id, request.body);
+      return reply.code(201).send({
+        id: away.id,
+        subjectId: away.subject_id,
+        startsAt: away.starts_at,
+        endsAt: away.ends_at,
+        reason: away.reason,
+        note: away.note,
+      });
+    },
+  );
+
+  app.delete(
+    '/api/checkins/subjects/:id/away/:awayId',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${subjectUrl}/away/x1`, expect: 404 } },
+      schema: { tags, summary: 'Call off an away period: checks still ahead inside it wait again', params: awayParams },
+    },
+    async (request, reply) => {
+      await removeAway(platform, by(request), request.params.id, request.params.awayId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/checkins/devices',
+    {
+      config: {
+        scopeProbe: {
+          kind: 'target',
+          url: '/api/checkins/devices',
+          body: { subjectId: '{foreignSubject}', deviceId: 'probe-door-1', kind: 'door' },
+          expect: 404,
+        },
+      },
+      schema: {
+        tags,
+        summary: 'Register a device for a person and issue its device API key (shown once)',
+        body: deviceBody,
+        response: { 201: deviceView },
+      },
+    },
+    async (request, reply) => {
+      const { device, key } = await registerDevice(platform, by(request), request.body);
+      return reply
+        .code(201)
+        .send({ id: device.id, subjectId: device.subject_id, kind: device.kind, name: device.name, key, retiredAt: null });
+    },
+  );
+
+  app.delete(
+    '/api/checkins/subjects/:id/devices/:deviceId',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${subjectUrl}/devices/probe-door-1`, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Retire a device and revoke its key',
+        params: z.strictObject({ id: z.string().max(64), deviceId: z.string().max(64) }),
+        response: { 200: deviceView },
+      },
+    },
+    async (request) => {
+      await subjectDetail(platform, request.actor!, request.params.id); // 404 outside the scope
+      const device = await retireDevice(platform, by(request), request.params.id, request.params.deviceId);
+      return { id: device.id, subjectId: device.subject_id, kind: device.kind, name: device.name, retiredAt: device.retired_at };
+    },
+  );
+}
+
+function alertRoutes(app: ApiApp, platform: Platform): void {
+  app.get(
+    '/api/checkins/alerts',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/alerts?unit={foreignUnit}', expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Alerts of my scope whose deadline fell on a day (or the days up to it), newest first',
+        querystring: alertsQuery,
+        response: { 200: alertListView },
+      },
+    },
+    async (request) => alertsFor(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/alerts/:id',
+    {
+      config: { scopeProbe: { kind: 'target', url: alertUrl, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'An alert with its timeline (raise, rungs, acknowledgement, late signal, outcome, case)',
+        params: alertParams,
+        response: { 200: alertDetailView },
+      },
+    },
+    async (request) => alertDetail(platform, request.actor!, request.params.id),
+  );
+
+  app.post(
+    '/api/checkins/alerts/:id/ack',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${alertUrl}/ack`, body: {}, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'Take the alert on: the climb stops (409 when someone did already)',
+        params: alertParams,
+        response: { 200: alertView },
+      },
+    },
+    async (request) => presentAlert(platform, await acknowledgeAlert(platform, by(request), request.params.id)),
+  );
+
+  app.post(
+    '/api/checkins/alerts/:id/outcome',
+    {
+      config: { scopeProbe: { kind: 'target', url: `${alertUrl}/outcome`, body: { outcome: 'safe' }, expect: 404 } },
+      schema: {
+        tags,
+        summary:
+          'Record what a person found (safe — the one-tap confirmation —, overslept, away, ill, hospital, dead, device fault); ill, hospital and dead open a private care case',
+        params: alertParams,
+        body: outcomeBody,
+        response: { 200: alertView },
+      },
+    },
+    async (request) => presentAlert(platform, await recordOutcome(platform, by(request), request.params.id, request.body)),
+  );
+}
+
+function dayRoutes(app: ApiApp, platform: Platform): void {
+  app.get(
+    '/api/checkins/summary',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/summary?unit={foreignUnit}', expect: 404 } },
+      schema: {
+        tags,
+        summary: 'A day’s checks in my scope: {date, subjects, safe, waiting, alerted, resolved, away}',
+        querystring: dayQuery,
+        response: { 200: summaryView },
+      },
+    },
+    async (request) => summaryFor(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/today',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/today?unit={foreignUnit}', expect: 404 } },
+      schema: {
+        tags,
+        summary: 'A day’s checks in walking order (building, address) with their alerts: the worker’s list',
+        querystring: dayQuery,
+        response: { 200: todayView },
+      },
+    },
+    async (request) => todayFor(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/board',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/board?unit={foreignUnit}', expect: 404 } },
+      schema: {
+        tags,
+        summary: 'A day’s board: a unit’s figures and each unit one level down',
+        querystring: dayQuery,
+        response: { 200: boardView },
+      },
+    },
+    async (request) => boardFor(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/monthly',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/monthly?unit={foreignUnit}&month=2026-03', expect: 404 } },
+      schema: {
+        tags,
+        summary: 'A unit’s month: alerts, false-alarm share, median minutes from deadline to a person’s outcome, outcomes; per unit below',
+        querystring: monthlyQuery,
+        response: { 200: monthlyView },
+      },
+    },
+    async (request) => monthlyFigures(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/rejections',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/rejections?from=2026-03-01&to=2026-03-31', expect: 403 } },
+      schema: {
+        tags,
+        summary: 'Rejected signals per day, channel and reason (district administrators)',
+        querystring: rejectionsQuery,
+        response: { 200: rejectionsView },
+      },
+    },
+    async (request) => rejectionCounts(platform, request.actor!, request.query),
+  );
+
+  app.get(
+    '/api/checkins/settings',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/settings', expect: 403 } },
+      schema: { tags, summary: 'The district’s defaults and ladder timing', response: { 200: settingsView } },
+    },
+    async (request) => settingsFor(platform, request.actor!),
+  );
+
+  app.put(
+    '/api/checkins/settings',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/settings', body: { version: 0, settings: {} }, expect: 403 } },
+      schema: {
+        tags,
+        summary: 'Change the district’s defaults and ladder timing (with the version read)',
+        body: settingsBody,
+        response: { 200: settingsView },
+      },
+    },
+    async (request) => updateCheckinSettings(platform, by(request), request.body),
+  );
+}
+
+/** A signal's answer: accepted or a repeat, 200; refused, the reason as the error code (and it was counted). */
+function answer(result: SignalResult): z.infer<typeof signalView> {
+  if (result.status === 'rejected') {
+    const status = result.reason === 'malformed' ? 400 : result.reason.startsWith('unknown_') ? 404 : 422;
+    throw new AppError(status, `checkin.${result.reason}`, `The signal was refused: ${result.reason.replace(/_/g, ' ')}.`, {
+      reason: result.reason,
+    });
+  }
+  return { status: result.status, effect: result.status === 'accepted' ? result.effect : null };
+}
+
+function signalRoutes(app: ApiApp, platform: Platform): void {
+  app.post(
+    '/api/checkins/ticks',
+    {
+      config: { scopeProbe: { kind: 'target', url: '/api/checkins/ticks', body: { subjectIds: ['{foreignSubject}'] }, expect: 404 } },
+      schema: {
+        tags,
+        summary: 'The worker ticks people off: one, or “all seen” for households or buildings; retry with the same Idempotency-Key',
+        headers: idempotencyHeaders,
+        body: tickBody,
+        response: { 200: tickView },
+      },
+    },
+    async (request, reply) => {
+      const result = await tickSubjects(platform, by(request), request.body, { idempotencyKey: request.headers['idempotency-key'] });
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return result.body;
+    },
+  );
+
+  // Devices and the SMS gateway send what they send: the body is read as text here so that a
+  // malformed one is refused *and counted* by recordSignal, like every other bad signal.
+  void app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    const parse = (body: unknown) => {
+      try {
+        return typeof body === 'string' ? (JSON.parse(body) as unknown) : body;
+      } catch {
+        return null;
+      }
+    };
+
+    raw.post(
+      '/api/checkins/devices/events',
+      {
+        config: {
+          scopeProbe: {
+            kind: 'target',
+            url: '/api/checkins/devices/events',
+            body: { id: 'probe', ts: '2026-03-02T00:00:00Z', type: 'door' },
+            expect: 403,
+          },
+        },
+        schema: {
+          tags,
+          summary:
+            'A device’s event with its device API key: JSON {id, ts, type: door|curtain|water|power|panic, value, unit}; refused ones are counted',
+          response: { 200: signalView },
+        },
+      },
+      async (request) => {
+        authorize(request.actor!, 'checkin.device_event');
+        const device = await deviceForKey(platform.database.db, request.actor!.id);
+        // A key with no device (or a retired one) is an unknown device, refused and counted like any.
+        return answer(
+          await ingestDeviceMessage(platform, {
+            deviceId: device?.id ?? `apikey-${request.actor!.id}`,
+            payload: request.body,
+            channel: 'http',
+          }),
+        );
+      },
+    );
+
+    raw.post(
+      '/api/checkins/sms',
+      {
+        config: {
+          scopeProbe: {
+            kind: 'target',
+            url: '/api/checkins/sms',
+            body: { from: '13903910002', text: '好', receivedAt: '2026-03-02T00:00:00Z' },
+            expect: 403,
+          },
+        },
+        schema: {
+          tags,
+          summary:
+            'A reply from the SMS gateway (integration API key): {from, text, receivedAt, id?}; the sender is matched to a person under care',
+          response: { 200: signalView },
+        },
+      },
+      async (request) => {
+        authorize(request.actor!, 'checkin.sms');
+        return answer(await receiveSmsReply(platform, by(request), parse(request.body)));
+      },
+    );
+  });
+}
+
+/**
+ * The subject's personal link (DESIGN.md: signed links sent to residents are public): the page at
+ * /c/<token> and its button, which posts back (form → a page; JSON → JSON). Wrong tokens count
+ * against the caller's address.
+ */
+function publicRoutes(app: ApiApp, platform: Platform): void {
+  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE);
+  const guarded = async <T>(request: FastifyRequest, token: string, use: () => Promise<T>): Promise<T> => {
+    const now = platform.clock.now().getTime();
+    throttle.check(request.ip, now);
+    try {
+      if (!TOKEN.test(token)) throw linkNotFound();
+      return await use();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'checkin.link_not_found') throttle.miss(request.ip, now);
+      throw error;
+    }
+  };
+  const asPage = async (reply: FastifyReply, render: () => Promise<string>) => {
+    reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8');
+    try {
+      return reply.code(200).send(await render());
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.headers) reply.headers(error.headers);
+      return reply.code(error.status).send(failurePage(error.code));
+    }
+  };
+  const wantsJson = (request: FastifyRequest) =>
+    /application\/json/.test(request.headers.accept ?? '') && !/text\/html/.test(request.headers.accept ?? '');
+  const checkIn = async (request: FastifyRequest, token: string) =>
+    guarded(request, token, async () => {
+      const result = await checkInByLink(platform, token);
+      if (result.status === 'rejected') throw linkNotFound();
+      const subject = await subjectByLink(platform.database.db, token);
+      return (
+        (await checkedInToday(platform, subject)) ??
+        new Intl.DateTimeFormat('en-GB', { timeZone: platform.config.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
+          platform.clock.now(),
+        )
+      );
+    });
+
+  app.get(
+    '/c/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The person’s “I’m fine” page (HTML), or with Accept: application/json whether today is reported',
+        params: tokenParams,
+        response: { 200: publicCheckinView },
+      },
+    },
+    async (request, reply) => {
+      const { token } = request.params;
+      const state = () => guarded(request, token, async () => checkedInToday(platform, await subjectByLink(platform.database.db, token)));
+      if (wantsJson(request)) {
+        const at = await state();
+        return reply.header('cache-control', 'no-store').send({ checkedIn: at !== null, at });
+      }
+      return asPage(reply, async () => checkinPage(token, await state()));
+    },
+  );
+
+  // The page's form posts here form-encoded; other clients may post JSON (or nothing).
+  void app.register(async (form) => {
+    form.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, _body, done) => done(null, {}));
+    form.post(
+      '/c/:token',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags,
+          summary: 'The person taps “我很好”: today’s sign of life (a page for the form, JSON otherwise)',
+          params: tokenParams,
+        },
+      },
+      async (request, reply) => {
+        const { token } = request.params as { token: string };
+        if (/application\/x-www-form-urlencoded/.test(request.headers['content-type'] ?? '') || !wantsJson(request)) {
+          return asPage(reply, async () => checkedInPage(await checkIn(request, token)));
+        }
+        const at = await checkIn(request, token);
+        return reply.header('cache-control', 'no-store').send({ checkedIn: true, at });
+      },
+    );
+  });
+}
