@@ -1,4 +1,4 @@
-import { dayFormat, isCalendarDate } from '../../platform/clock.ts';
+import { dayFormat, isCalendarDate, zoneOffsetMs } from '../../platform/clock.ts';
 
 /**
  * The work calendar (工作日历) that case deadlines are counted on (DOMAIN.md §4): which days are
@@ -116,28 +116,8 @@ export function at(calendar: WorkCalendar, day: string, time: string): Date {
 // deadline computed asks for the same ones again.
 const instants = new Map<string, number>();
 
-// One formatter per zone: building one costs more than everything else a deadline takes.
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-
 function offsetAt(timeZone: string, instant: number): number {
-  let wallClock = wallClocks.get(timeZone);
-  if (!wallClock) {
-    wallClock = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClocks.set(timeZone, wallClock);
-  }
-  const parts = wallClock.formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
+  return zoneOffsetMs(new Date(instant), timeZone);
 }
 
 export interface ParsedCalendar {

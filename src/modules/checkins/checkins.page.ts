@@ -1,3 +1,4 @@
+import { escapeHtml, linkPage } from '../../platform/http/linkPage.ts';
 /**
  * The subject's "I'm fine" page at /c/<token>: one small server-rendered page, no script (the
  * Content-Security-Policy allows none inline, and an old phone needs none), one big button that posts
@@ -16,34 +17,18 @@ const STYLE = `
   .ok { color: #00b578; } .fail { color: #ff3141; }
 `;
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escape(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main><div class="card">${body}</div></main></body>
-</html>`;
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+const page = (title: string, body: string) => linkPage(title, body, STYLE);
 
 /** The button; and, when today is already reported, when. */
 export function checkinPage(token: string, checkedInAt: string | null): string {
   const already = checkedInAt
-    ? `<p class="ok checked-in">今天 ${escape(checkedInAt)} 已报平安。</p>`
+    ? `<p class="ok checked-in">今天 ${escapeHtml(checkedInAt)} 已报平安。</p>`
     : '<p>每天按一下，让网格员和家人知道您平安。</p>';
   return page(
     '每日平安',
     `<h1>每日平安</h1>
 ${already}
-<form method="post" action="/c/${escape(token)}">
+<form method="post" action="/c/${escapeHtml(token)}">
 <button type="submit">我很好</button>
 </form>
 <p class="note">如身体不适，请直接拨打 120 或联系您的网格员。</p>`,
@@ -53,7 +38,7 @@ ${already}
 export function checkedInPage(at: string): string {
   return page(
     '已报平安',
-    `<h1 class="ok">已收到，谢谢！</h1><p class="checked-in">${escape(at)} 已报平安，祝您今天愉快。</p><p class="note">可以关闭此页面。</p>`,
+    `<h1 class="ok">已收到，谢谢！</h1><p class="checked-in">${escapeHtml(at)} 已报平安，祝您今天愉快。</p><p class="note">可以关闭此页面。</p>`,
   );
 }
 
@@ -64,5 +49,5 @@ const FAILURES: Record<string, string> = {
 
 export function failurePage(code: string): string {
   const message = FAILURES[code] ?? '暂时无法报平安，请稍后再试，或联系您的网格员。';
-  return page('每日平安', `<h1 class="fail">无法报平安</h1><p class="failure" data-code="${escape(code)}">${escape(message)}</p>`);
+  return page('每日平安', `<h1 class="fail">无法报平安</h1><p class="failure" data-code="${escapeHtml(code)}">${escapeHtml(message)}</p>`);
 }

@@ -6,7 +6,7 @@ import type { Platform } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { checkInByLink, deviceForKey, ingestDeviceMessage, receiveSmsReply, tickSubjects } from './checkins.channels.ts';
-import { LinkThrottle } from './checkins.linkThrottle.ts';
+import { LinkThrottle } from '../../platform/http/linkThrottle.ts';
 import { checkedInPage, checkinPage, failurePage } from './checkins.page.ts';
 import {
   alertDetail,
@@ -596,7 +596,7 @@ function signalRoutes(app: ApiApp, platform: Platform): void {
  * against the caller's address.
  */
 function publicRoutes(app: ApiApp, platform: Platform): void {
-  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE);
+  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE, 'checkin.link_rate_limited');
   const guarded = async <T>(request: FastifyRequest, token: string, use: () => Promise<T>): Promise<T> => {
     const now = platform.clock.now().getTime();
     throttle.check(request.ip, now);

@@ -1,3 +1,4 @@
+import { escapeHtml, linkPage } from '../../platform/http/linkPage.ts';
 import { KIND_NAMES } from './errands.kinds.ts';
 import type { ErrandRow } from './errands.repository.ts';
 
@@ -18,23 +19,7 @@ const STYLE = `
   .ok { color: #00b578; } .fail { color: #ff3141; }
 `;
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escape(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body><main><div class="card">${body}</div></main></body>
-</html>`;
-}
-
-export function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+const page = (title: string, body: string) => linkPage(title, body, STYLE);
 
 function localTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('zh-CN', {
@@ -54,11 +39,11 @@ export function confirmPage(errand: ErrandRow, token: string, timeZone: string):
     '请确认帮办事项',
     `<h1>请确认帮办事项</h1>
 <dl>
-<dt>事项</dt><dd class="errand-kind">${escape(KIND_NAMES[errand.kind])}</dd>
-<dt>内容</dt><dd class="errand-what">${escape(errand.what)}</dd>
-${errand.done_at ? `<dt>办结时间</dt><dd>${escape(localTime(errand.done_at, timeZone))}</dd>` : ''}
+<dt>事项</dt><dd class="errand-kind">${escapeHtml(KIND_NAMES[errand.kind])}</dd>
+<dt>内容</dt><dd class="errand-what">${escapeHtml(errand.what)}</dd>
+${errand.done_at ? `<dt>办结时间</dt><dd>${escapeHtml(localTime(errand.done_at, timeZone))}</dd>` : ''}
 </dl>
-<form method="post" action="/e/${escape(token)}">
+<form method="post" action="/e/${escapeHtml(token)}">
 <button type="submit">确认已办好</button>
 </form>
 <p class="note">网格员已为您办好以上事项。如有疑问，请直接联系您的网格员。</p>`,
@@ -69,7 +54,7 @@ export function confirmedPage(errand: ErrandRow): string {
   return page(
     '已确认',
     `<h1 class="ok">已确认，谢谢！</h1>
-<dl><dt>事项</dt><dd class="errand-kind">${escape(KIND_NAMES[errand.kind])}</dd></dl>
+<dl><dt>事项</dt><dd class="errand-kind">${escapeHtml(KIND_NAMES[errand.kind])}</dd></dl>
 <p class="note">您的确认已记录。本链接已失效，可以关闭此页面。</p>`,
   );
 }
@@ -83,5 +68,8 @@ const FAILURES: Record<string, string> = {
 
 export function failurePage(code: string): string {
   const message = FAILURES[code] ?? '暂时无法确认，请稍后再试。';
-  return page('帮办事项确认', `<h1 class="fail">无法确认</h1><p class="failure" data-code="${escape(code)}">${escape(message)}</p>`);
+  return page(
+    '帮办事项确认',
+    `<h1 class="fail">无法确认</h1><p class="failure" data-code="${escapeHtml(code)}">${escapeHtml(message)}</p>`,
+  );
 }

@@ -8,7 +8,7 @@ import { confirmByLink, errandByLink, linkNotFound } from './commands/confirmByL
 import { logErrand } from './commands/logErrand.ts';
 import { cancelErrand, confirmErrand, markErrandDone, reissueErrandLink, type IssuedLink } from './commands/workErrand.ts';
 import { KIND_NAMES } from './errands.kinds.ts';
-import { LinkThrottle } from './errands.linkThrottle.ts';
+import { LinkThrottle } from '../../platform/http/linkThrottle.ts';
 import { confirmedPage, confirmPage, failurePage } from './errands.page.ts';
 import { errandDetail, errandsFor, monthlyCounts, presentErrand } from './errands.queries.ts';
 import type { ErrandRow } from './errands.repository.ts';
@@ -160,7 +160,7 @@ export function errandsRoutes(app: ApiApp, platform: Platform): void {
  * tokens count against the caller's address.
  */
 function publicRoutes(app: ApiApp, platform: Platform): void {
-  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE);
+  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE, 'errand.link_rate_limited');
   /** Runs `use` for a well-formed token, counting a miss for an unknown one. */
   const guarded = async <T>(request: FastifyRequest, token: string, use: () => Promise<T>): Promise<T> => {
     const now = platform.clock.now().getTime();

@@ -1,3 +1,4 @@
+import { wallClock, zoneOffsetMs } from '../../platform/clock.ts';
 /**
  * GeoReport v2's two output formats from one value (the spec's "Spark convention"): a list is a JSON
  * array and, in XML, a wrapper element holding one element per item, named by ITEM_NAMES; a record is
@@ -68,43 +69,9 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-const partsFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Wall-clock fields of an instant in a zone. */
-function wallClock(
-  instant: Date,
-  timeZone: string,
-): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  let format = partsFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    partsFormats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
-
 /** Minutes the zone is ahead of UTC at that instant (480 for Asia/Shanghai). */
 function offsetMinutes(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
