@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Tables } from './db/database.ts';
 import { isUniqueViolation } from './db/dialect.ts';
+import { z } from 'zod';
 import { unprocessable } from './http/errors.ts';
 
 /**
@@ -26,6 +27,16 @@ declare module './db/database.ts' {
   }
 }
 
+/** The `Idempotency-Key` request header as routes declare it: printable ASCII, 1-200 characters. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII')
+    .optional(),
+});
+
 export interface IdempotentCall {
   /** Who asks: a user or key id. */
   callerId: string;
@@ -48,7 +59,12 @@ type Remember = (trx: Transaction<Tables>, status: number, body: unknown) => Pro
  * commits with the change; if two retries race, the loser's transaction fails on the key and it
  * answers with the winner's result.
  */
-export async function once<T>(db: Kysely<Tables>, call: IdempotentCall | null, now: Date, write: (remember: Remember) => Promise<Answer<T>>): Promise<Answer<T>> {
+export async function once<T>(
+  db: Kysely<Tables>,
+  call: IdempotentCall | null,
+  now: Date,
+  write: (remember: Remember) => Promise<Answer<T>>,
+): Promise<Answer<T>> {
   if (!call) return write(async () => {});
   const keyHash = sha256(`${call.callerId}\n${call.key}`);
   const fingerprint = sha256(JSON.stringify(call.request));

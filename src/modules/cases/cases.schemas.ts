@@ -15,22 +15,30 @@ const attachments = z.array(z.string().regex(FILE_REF, 'a file reference from PO
 export const newCaseBody = z.strictObject({
   categoryCode: z.string().regex(/^\d{4}$/, 'a leaf category code'),
   description: z.string().trim().min(2).max(1000),
-  location: z.strictObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(CRS_VALUES).default('wgs84') }).optional(),
+  location: z
+    .strictObject({ lng: z.number().min(-180).max(180), lat: z.number().min(-90).max(90), crs: z.enum(CRS_VALUES).default('wgs84') })
+    .optional(),
   areaCode: orgCode.optional(),
   address: z.string().trim().min(2).max(120).optional(),
   attachments: attachments.optional(),
   reporter: z.strictObject({ name: z.string().trim().min(1).max(40), contact: z.string().trim().min(3).max(40).optional() }).optional(),
 });
 
-export const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII').optional() });
+export { idempotencyHeaders } from '../../platform/idempotency.ts';
 
 export const caseActionBody = z.strictObject({
   action: z.string().min(1).max(40),
   version: z.number().int().positive(),
   note: z.string().trim().max(1000).optional(),
   attachments: attachments.optional(),
-  categoryCode: z.string().regex(/^\d{4}$/).optional(),
-  conditionCode: z.string().regex(/^\d{6}$/).optional(),
+  categoryCode: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional(),
+  conditionCode: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
   leadDepartment: orgCode.optional(),
   coHandlers: z.array(orgCode).max(10).optional(),
   extension: limit.optional(),
@@ -46,10 +54,19 @@ export const casesQuery = z.strictObject({
   unit: orgCode.optional(),
   state: z.enum(CASE_STATES).optional(),
   /** Open cases past their stage deadline. */
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  category: z.string().regex(/^\d{2}(\d{2})?$/).optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  category: z
+    .string()
+    .regex(/^\d{2}(\d{2})?$/)
+    .optional(),
   /** Only the ones I reported. */
-  mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  mine: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   after: z.string().max(64).optional(),
   limit: pageSize,
 });
@@ -61,7 +78,12 @@ export const nearbyQuery = z.strictObject({
   crs: z.enum(CRS_VALUES).default('wgs84'),
 });
 
-const handlerView = z.object({ departmentCode: z.string(), role: z.enum(['lead', 'co']), dispatchedAt: z.string(), doneAt: z.string().nullable() });
+const handlerView = z.object({
+  departmentCode: z.string(),
+  role: z.enum(['lead', 'co']),
+  dispatchedAt: z.string(),
+  doneAt: z.string().nullable(),
+});
 
 export const caseView = z.object({
   id: z.string(),
@@ -126,11 +148,26 @@ export const caseDetailView = caseView.extend({
 export const caseListView = z.object({ items: z.array(caseView), nextCursor: z.string().nullable() });
 
 export const nearbyView = z.object({
-  items: z.array(z.object({ id: z.string(), state: z.string(), address: z.string(), description: z.string(), distanceMetres: z.number(), createdAt: z.string() })),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      state: z.string(),
+      address: z.string(),
+      description: z.string(),
+      distanceMetres: z.number(),
+      createdAt: z.string(),
+    }),
+  ),
 });
 
 export const conditionView = z.object({ code: z.string(), name: z.string(), limit, closing: z.string(), version: z.number().int() });
-export const categoryView = z.object({ code: z.string(), name: z.string(), public: z.boolean(), active: z.boolean(), version: z.number().int() });
+export const categoryView = z.object({
+  code: z.string(),
+  name: z.string(),
+  public: z.boolean(),
+  active: z.boolean(),
+  version: z.number().int(),
+});
 
 export const catalogueView = z.object({
   majors: z.array(categoryView.extend({ leaves: z.array(categoryView.extend({ conditions: z.array(conditionView) })) })),
@@ -177,7 +214,11 @@ export const newRouteBody = z.strictObject({
   leadDepartment: orgCode,
   coHandlers: z.array(orgCode).max(10).default([]),
 });
-export const routeChangesBody = z.strictObject({ version: z.number().int().positive(), leadDepartment: orgCode, coHandlers: z.array(orgCode).max(10) });
+export const routeChangesBody = z.strictObject({
+  version: z.number().int().positive(),
+  leadDepartment: orgCode,
+  coHandlers: z.array(orgCode).max(10),
+});
 export const routeParams = z.strictObject({ id: z.string().min(1).max(64) });
 export const versionQuery = z.strictObject({ version: z.coerce.number().int().positive() });
 

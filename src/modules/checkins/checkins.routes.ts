@@ -6,6 +6,7 @@ import type { Platform } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { checkInByLink, deviceForKey, ingestDeviceMessage, receiveSmsReply, tickSubjects } from './checkins.channels.ts';
+import { linkGuard, sendLinkPage, wantsJson } from '../../platform/http/linkPage.ts';
 import { LinkThrottle } from '../../platform/http/linkThrottle.ts';
 import { checkedInPage, checkinPage, failurePage } from './checkins.page.ts';
 import {
@@ -596,30 +597,13 @@ function signalRoutes(app: ApiApp, platform: Platform): void {
  * against the caller's address.
  */
 function publicRoutes(app: ApiApp, platform: Platform): void {
-  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE, 'checkin.link_rate_limited');
-  const guarded = async <T>(request: FastifyRequest, token: string, use: () => Promise<T>): Promise<T> => {
-    const now = platform.clock.now().getTime();
-    throttle.check(request.ip, now);
-    try {
-      if (!TOKEN.test(token)) throw linkNotFound();
-      return await use();
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'checkin.link_not_found') throttle.miss(request.ip, now);
-      throw error;
-    }
-  };
-  const asPage = async (reply: FastifyReply, render: () => Promise<string>) => {
-    reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8');
-    try {
-      return reply.code(200).send(await render());
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      if (error.headers) reply.headers(error.headers);
-      return reply.code(error.status).send(failurePage(error.code));
-    }
-  };
-  const wantsJson = (request: FastifyRequest) =>
-    /application\/json/.test(request.headers.accept ?? '') && !/text\/html/.test(request.headers.accept ?? '');
+  const guarded = linkGuard({
+    throttle: new LinkThrottle(LINK_MISSES_PER_MINUTE, 'checkin.link_rate_limited'),
+    clock: platform.clock,
+    token: TOKEN,
+    notFound: linkNotFound,
+  });
+  const asPage = (reply: FastifyReply, render: () => Promise<string>) => sendLinkPage(reply, render, failurePage);
   const checkIn = async (request: FastifyRequest, token: string) =>
     guarded(request, token, async () => {
       const result = await checkInByLink(platform, token);

@@ -22,14 +22,7 @@ const day = z.string().refine(isCalendarDate, 'a date YYYY-MM-DD');
 /** An instant with its offset (`2026-03-05T18:00:00+08:00` or `...Z`), stored in UTC. */
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII')
-    .optional(),
-});
+export { idempotencyHeaders } from '../../platform/idempotency.ts';
 
 // ── Requests ─────────────────────────────────────────────────────────────────────────────────────
 

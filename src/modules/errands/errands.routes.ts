@@ -2,12 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../platform/authz/actor.ts';
 import type { Platform } from '../../platform/context.ts';
-import { AppError } from '../../platform/http/errors.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { confirmByLink, errandByLink, linkNotFound } from './commands/confirmByLink.ts';
 import { logErrand } from './commands/logErrand.ts';
 import { cancelErrand, confirmErrand, markErrandDone, reissueErrandLink, type IssuedLink } from './commands/workErrand.ts';
 import { KIND_NAMES } from './errands.kinds.ts';
+import { linkGuard, sendLinkPage, wantsJson } from '../../platform/http/linkPage.ts';
 import { LinkThrottle } from '../../platform/http/linkThrottle.ts';
 import { confirmedPage, confirmPage, failurePage } from './errands.page.ts';
 import { errandDetail, errandsFor, monthlyCounts, presentErrand } from './errands.queries.ts';
@@ -160,31 +160,13 @@ export function errandsRoutes(app: ApiApp, platform: Platform): void {
  * tokens count against the caller's address.
  */
 function publicRoutes(app: ApiApp, platform: Platform): void {
-  const throttle = new LinkThrottle(LINK_MISSES_PER_MINUTE, 'errand.link_rate_limited');
-  /** Runs `use` for a well-formed token, counting a miss for an unknown one. */
-  const guarded = async <T>(request: FastifyRequest, token: string, use: () => Promise<T>): Promise<T> => {
-    const now = platform.clock.now().getTime();
-    throttle.check(request.ip, now);
-    try {
-      if (!TOKEN.test(token)) throw linkNotFound();
-      return await use();
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'errand.link_not_found') throttle.miss(request.ip, now);
-      throw error;
-    }
-  };
-  const asPage = async (reply: FastifyReply, render: () => Promise<string>) => {
-    reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8');
-    try {
-      return reply.code(200).send(await render());
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      if (error.headers) reply.headers(error.headers);
-      return reply.code(error.status).send(failurePage(error.code));
-    }
-  };
-  const wantsJson = (request: FastifyRequest) =>
-    /application\/json/.test(request.headers.accept ?? '') && !/text\/html/.test(request.headers.accept ?? '');
+  const guarded = linkGuard({
+    throttle: new LinkThrottle(LINK_MISSES_PER_MINUTE, 'errand.link_rate_limited'),
+    clock: platform.clock,
+    token: TOKEN,
+    notFound: linkNotFound,
+  });
+  const asPage = (reply: FastifyReply, render: () => Promise<string>) => sendLinkPage(reply, render, failurePage);
 
   app.get(
     '/e/:token',

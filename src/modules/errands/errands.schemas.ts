@@ -8,14 +8,7 @@ const rowId = z.string().min(1).max(64);
 const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 const version = z.number().int().positive();
 
-export const idempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII')
-    .optional(),
-});
+export { idempotencyHeaders } from '../../platform/idempotency.ts';
 
 export const newErrandBody = z.strictObject({
   householdId: rowId,
