@@ -276,6 +276,8 @@ async function main(): Promise<void> {
       HOST,
       LOG_LEVEL: 'warn',
       WANGGE_DEMO: '1',
+      // The simulated curtain-pact day would play its morning while the platform is measured.
+      WANGGE_DEMO_DAY: '0',
       DEMO_PASSWORD: ADMIN.password,
       LOGIN_RATE_PER_IP: '1000',
     };

@@ -10,6 +10,7 @@ import * as cases from './0008_cases.ts';
 import * as errands from './0009_errands.ts';
 import * as caseIndexes from './0010_case_indexes.ts';
 import * as checkins from './0011_checkins.ts';
+import * as checkinIndexes from './0012_checkin_indexes.ts';
 
 /** Every migration, in the order it runs. A new migration is a new file and one line here. */
 export const migrations: Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { name: '0009_errands', up: errands.up },
   { name: '0010_case_indexes', up: caseIndexes.up },
   { name: '0011_checkins', up: checkins.up },
+  { name: '0012_checkin_indexes', up: checkinIndexes.up },
 ];

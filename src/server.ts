@@ -7,10 +7,12 @@ import { buildApp } from './platform/http/app.ts';
 import type { Readiness } from './platform/http/health.ts';
 import { startScheduler, type Job, type Scheduler } from './platform/jobs/scheduler.ts';
 import type { Log } from './platform/log.ts';
-import type { ApiApp } from './platform/module.ts';
+import type { ApiApp, Service } from './platform/module.ts';
+import { forgetAnswersJob } from './platform/idempotency.ts';
 import { openPlatform } from './platform/open.ts';
 import { migrateToLatest } from './schema.ts';
 import { loadDemoOnFirstStart } from './demo/firstStart.ts';
+import { withDemoDay } from './demo/careDayJob.ts';
 import { modules } from './modules/index.ts';
 import { installedDistrict } from './modules/org/org.queries.ts';
 
@@ -23,6 +25,8 @@ export interface ServerOptions {
   webDir?: string;
   /** Run periodic jobs (audit sealing, session expiry); tests may turn them off. */
   jobs?: boolean;
+  /** Run the modules' long-running services (the MQTT subscriber when MQTT_URL is set); default on. */
+  services?: boolean;
 }
 
 export interface RunningServer {
@@ -63,8 +67,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
 
   const scheduler = options.jobs === false ? null : startScheduler(platformJobs(platform), platform.log);
+  const services = options.services === false ? [] : modules.flatMap((module) => module.services?.(platform) ?? []);
+  for (const service of services) await service.start();
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= shutdown(app, platform, scheduler));
+  const close = () => (closing ??= shutdown(app, platform, scheduler, services));
   return { app, platform, url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'), close };
 }
 
@@ -76,11 +82,20 @@ function platformJobs(platform: Platform): Job[] {
       await sealAuditChain(platform.database, platform.clock, platform.secrets.auditKey);
     },
   };
-  return [seal, ...modules.flatMap((module) => module.jobs?.(platform) ?? [])];
+  // The demo district's simulated day plays before the check-in sweep (src/demo/careDayJob.ts).
+  return withDemoDay(platform, [seal, forgetAnswersJob(platform), ...modules.flatMap((module) => module.jobs?.(platform) ?? [])]);
 }
 
-async function shutdown(app: ApiApp, platform: Platform, scheduler: Scheduler | null): Promise<void> {
+async function shutdown(app: ApiApp, platform: Platform, scheduler: Scheduler | null, services: Service[]): Promise<void> {
   await scheduler?.stop();
+  // Work in hand (a batch of signals and its acknowledgements) finishes while the database is open.
+  for (const service of services) {
+    try {
+      await service.stop();
+    } catch (error) {
+      platform.log.warn({ service: service.name, err: (error as Error).message }, 'service did not stop cleanly');
+    }
+  }
   await app.close();
   try {
     await sealAuditChain(platform.database, platform.clock, platform.secrets.auditKey);

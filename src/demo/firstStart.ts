@@ -6,6 +6,7 @@ import { createUser } from '../modules/accounts/commands/createUser.ts';
 import { createDistrict } from '../modules/org/commands/createDistrict.ts';
 import { createUnit } from '../modules/org/commands/createUnit.ts';
 import { importUnits } from '../modules/org/commands/importUnits.ts';
+import { loadCareRoster } from './careRoster.ts';
 import { loadDemoPeople } from './demoPeople.ts';
 import { generateDemoGeography } from './geography.ts';
 import { createDemoIssued, generateDemoPopulation, type DemoIssued } from './population.ts';
@@ -16,7 +17,8 @@ import { installedDistrict } from '../modules/org/org.queries.ts';
  * The demo district: Macun (410804) with its seven subdistricts (DOMAIN.md §9), communities and
  * villages, 337 grids and 2,589 micro-grids with synthetic, seamless boundaries (geography.ts), and
  * the district departments cases are dispatched to; then its buildings, households, ~160,000
- * residents and 2,406 workers (population.ts) and an account for every role (demoPeople.ts).
+ * residents and 2,406 workers (population.ts), an account for every role (demoPeople.ts), and the
+ * curtain pact's ~1,600 people under care with their plans and sensors (careRoster.ts).
  * Subdistrict names are real; every boundary and person is synthetic.
  */
 export const DEMO_DISTRICT = { code: '410804', name: '马村区' };
@@ -85,6 +87,7 @@ async function loadDemoDistrict(
   if (people) {
     const population = generateDemoPopulation(geography, { seed: DEMO_SEED, issued });
     await loadDemoPeople(platform, by, geography, population, departments, district.accountSuffix);
+    await loadCareRoster(platform, by, population, issued);
   }
   await createUser(platform, by, {
     username: `admin${district.accountSuffix}`,

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { setImmediate as afterThisTurn } from 'node:timers';
 import type { Actor } from './authz/actor.ts';
-import { auditContextOf, recordAudit, type AuditEntry } from './audit/audit.record.ts';
+import { auditContextOf, forgetAuditTip, recordAudit, type AuditEntry } from './audit/audit.record.ts';
 import type { Platform } from './context.ts';
 import type { Database, Db, Tables } from './db/database.ts';
 
@@ -116,6 +116,7 @@ class GroupCommit {
             failed.add(pending);
             pending.reject(error);
             await sql`rollback to group_commit`.execute(trx);
+            forgetAuditTip(trx);
           }
           await sql`release group_commit`.execute(trx);
         }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -26,6 +27,7 @@ const envSchema = z.object({
   NOTIFY_MAX_ATTEMPTS: positiveInt(8),
   NOTIFY_TIMEOUT_SECONDS: positiveInt(10),
   WANGGE_DEMO: flag.default(true),
+  WANGGE_DEMO_DAY: flag.default(true),
   DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('wangge-demo'),
   SESSION_TTL_HOURS: positiveInt(12),
   LOGIN_MAX_FAILURES: positiveInt(5),
@@ -41,6 +43,21 @@ const envSchema = z.object({
     .refine((periods) => periods.every((p, i) => p.start < p.end && (i === 0 || periods[i - 1].end <= p.start)), 'periods must be in order and not overlap'),
   CASE_SWEEP_INTERVAL_SECONDS: positiveInt(30),
   CHECKIN_SWEEP_INTERVAL_SECONDS: positiveInt(30),
+  MQTT_URL: z.url({ protocol: /^(mqtts?|wss?|tcp)$/ }).optional(),
+  MQTT_TOPIC_ROOT: z
+    .string()
+    .regex(/^[^#+$][^#+]*$/, 'must be an MQTT topic prefix without wildcards, e.g. wangge')
+    .default('wangge')
+    .transform((v) => v.replace(/\/+$/, '')),
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1-40 letters, digits, dots, dashes or underscores')
+    .optional(),
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, dashes or underscores')
+    .default('wangge'),
+  MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(16),
   FILES_MAX_BYTES: positiveInt(10 * 1024 * 1024),
   GEOMETRY_TOLERANCE_M2: z.coerce.number().nonnegative().default(1),
   ORG_CODE_WIDTHS: z
@@ -72,6 +89,8 @@ export interface Config {
   notifyTimeoutSeconds: number;
   demoAllowed: boolean;
   demoPassword: string;
+  /** With the demo district installed, simulate each day of the curtain pact (src/demo/careDayJob.ts); never on a real district. */
+  demoDay: boolean;
   sessionTtlHours: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
@@ -86,6 +105,18 @@ export interface Config {
   caseSweepIntervalSeconds: number;
   /** How often the curtain pact's sweeper raises missed checks and climbs the ladder (docs/checkins.md). */
   checkinSweepIntervalSeconds: number;
+  /** Device signals over MQTT (docs/checkins.md "MQTT"): unset, no subscriber. */
+  mqtt?: {
+    url: string;
+    /** Topics are `<topicRoot>/devices/<deviceId>/events`. */
+    topicRoot: string;
+    /** Stable per instance: the broker keeps the session (and what arrives while we are away) under it. */
+    clientId: string;
+    /** Instances (and connections) in one group share the messages: `$share/<group>/...`. */
+    shareGroup: string;
+    /** Connections of this instance, each with its own session (`<clientId>-<n>`). */
+    connections: number;
+  };
   /** Largest photo or attachment accepted, in bytes. */
   filesMaxBytes: number;
   /** Gaps and overlaps between sibling boundaries up to this area (m²) are slivers, not errors. */
@@ -119,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifyTimeoutSeconds: e.NOTIFY_TIMEOUT_SECONDS,
     demoAllowed: e.WANGGE_DEMO,
     demoPassword: e.DEMO_PASSWORD,
+    demoDay: e.WANGGE_DEMO_DAY,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockMinutes: e.LOGIN_LOCK_MINUTES,
@@ -130,8 +162,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workHours: e.WORK_HOURS,
     caseSweepIntervalSeconds: e.CASE_SWEEP_INTERVAL_SECONDS,
     checkinSweepIntervalSeconds: e.CHECKIN_SWEEP_INTERVAL_SECONDS,
+    mqtt: e.MQTT_URL
+      ? {
+          url: e.MQTT_URL,
+          topicRoot: e.MQTT_TOPIC_ROOT,
+          clientId: e.MQTT_CLIENT_ID ?? hostClientId(),
+          shareGroup: e.MQTT_SHARE_GROUP,
+          connections: e.MQTT_CONNECTIONS,
+        }
+      : undefined,
     filesMaxBytes: e.FILES_MAX_BYTES,
   };
+}
+
+/** `wangge-<host name>`: stable across restarts of one machine's instance (set MQTT_CLIENT_ID for two on one host). */
+function hostClientId(): string {
+  const host = hostname()
+    .replace(/[^A-Za-z0-9_.-]/g, '')
+    .slice(0, 33);
+  return `wangge-${host || 'app'}`;
 }
 
 function isTimeZone(zone: string): boolean {

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Tables } from './db/database.ts';
 import { isUniqueViolation } from './db/dialect.ts';
+import { insertReusable, selectReusable } from './db/reusable.ts';
 import { z } from 'zod';
 import { unprocessable } from './http/errors.ts';
+import type { Platform } from './context.ts';
+import type { Job } from './jobs/scheduler.ts';
 
 /**
  * Writes that a phone may retry carry an `Idempotency-Key` (DESIGN.md "HTTP conventions"): the first
@@ -71,10 +74,13 @@ export async function once<T>(
   const earlier = await rememberedAnswer<T>(db, keyHash, fingerprint);
   if (earlier) return earlier;
   const remember: Remember = async (trx, status, body) => {
-    await trx
-      .insertInto('idempotent_request')
-      .values({ key_hash: keyHash, fingerprint, status, response: JSON.stringify(body), created_at: now.toISOString() })
-      .execute();
+    await insertReusable(trx, 'idempotent_request', {
+      key_hash: keyHash,
+      fingerprint,
+      status,
+      response: JSON.stringify(body),
+      created_at: now.toISOString(),
+    });
   };
   try {
     return await write(remember);
@@ -87,7 +93,9 @@ export async function once<T>(
 }
 
 async function rememberedAnswer<T>(db: Kysely<Tables>, keyHash: string, fingerprint: string): Promise<Answer<T> | null> {
-  const row = await db.selectFrom('idempotent_request').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  const [row] = await selectReusable(db, 'idempotent request by key', [keyHash], () =>
+    db.selectFrom('idempotent_request').selectAll().where('key_hash', '=', keyHash),
+  );
   if (!row) return null;
   if (row.fingerprint !== fingerprint) {
     throw unprocessable('request.idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
@@ -96,9 +104,21 @@ async function rememberedAnswer<T>(db: Kysely<Tables>, keyHash: string, fingerpr
 }
 
 /** Answers are kept for a week: long enough for any phone to come back online, short enough to stay small. */
-export async function forgetOldAnswers(db: Kysely<Tables>, now: Date): Promise<void> {
+export async function forgetOldAnswers(db: Kysely<Tables>, now: Date): Promise<number> {
   const weekAgo = new Date(now.getTime() - 7 * 24 * 3_600_000).toISOString();
-  await db.deleteFrom('idempotent_request').where('created_at', '<', weekAgo).execute();
+  const result = await db.deleteFrom('idempotent_request').where('created_at', '<', weekAgo).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Forgets the week-old answers every hour (and at start, as every job). */
+export function forgetAnswersJob(platform: Platform): Job {
+  return {
+    name: 'idempotency.forget',
+    everySeconds: 3600,
+    run: async () => {
+      await forgetOldAnswers(platform.database.db, platform.clock.now());
+    },
+  };
 }
 
 function sha256(text: string): string {

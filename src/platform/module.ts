@@ -16,6 +16,13 @@ export interface Authentication {
   expectedCsrfToken?: string;
 }
 
+/** Something that runs for the server's whole life; `stop` lets the work in hand finish. */
+export interface Service {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * A module declares itself once; the core mounts it (DESIGN.md "Layout"). Adding a module is a
  * folder and one line in `src/modules/index.ts`.
@@ -25,6 +32,11 @@ export interface ModuleManifest {
   policies?: Policies;
   routes?: (app: ApiApp, platform: Platform) => void;
   jobs?: (platform: Platform) => Job[];
+  /**
+   * Long-running services (a broker subscriber...): started after migrations, stopped on shutdown
+   * before the database closes. A module returns none when its configuration turns it off.
+   */
+  services?: (platform: Platform) => Service[];
   /** At most one module (accounts) turns credentials into an actor. */
   authenticate?: (platform: Platform, request: FastifyRequest) => Promise<Authentication | null>;
 }

@@ -48,6 +48,29 @@ describe('the first start of an empty embedded database', () => {
     expect(summary.residents).toBeLessThan(170_000);
   });
 
+  it('puts about 1,600 people living alone under the curtain pact, some with sensors', async () => {
+    const token = await signIn(server, 'admin', 'wangge-demo');
+    const subjects = await server.app.inject({
+      method: 'GET',
+      url: '/api/checkins/subjects?limit=200',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(subjects.statusCode).toBe(200);
+    const db = server.platform.database.db;
+    const count = async (table: 'care_subject' | 'care_device') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count('care_subject')).toBeGreaterThan(1500);
+    expect(await count('care_subject')).toBeLessThan(1700);
+    expect(await count('care_device')).toBeGreaterThan(200);
+  });
+
   it('every role has a demo account, and a worker sees exactly the micro-grids they serve', async () => {
     const worker = await server.platform.database.db
       .selectFrom('app_user')

@@ -1,5 +1,6 @@
 import { underPrefixes } from '../../platform/db/prefix.ts';
 import { insertInBatches } from '../../platform/db/batch.ts';
+import { selectReusable } from '../../platform/db/reusable.ts';
 import { ulid } from 'ulid';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
@@ -44,12 +45,9 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
 }
 
 export async function workerMicrogrids(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('user_microgrid')
-    .select('microgrid_code')
-    .where('user_id', '=', userId)
-    .orderBy('microgrid_code')
-    .execute();
+  const rows = await selectReusable(db, 'microgrids of a worker', [userId], () =>
+    db.selectFrom('user_microgrid').select('microgrid_code').where('user_id', '=', userId).orderBy('microgrid_code'),
+  );
   return rows.map((row) => row.microgrid_code);
 }
 
@@ -105,14 +103,17 @@ export async function insertSession(db: Executor, session: SessionTable): Promis
   await db.insertInto('session').values(session).execute();
 }
 
-export function findSessionUser(db: Executor, tokenHash: string, now: string) {
-  return db
-    .selectFrom('session')
-    .innerJoin('app_user', 'app_user.id', 'session.user_id')
-    .select(['app_user.id', 'app_user.username', 'app_user.role', 'app_user.scope_code', 'app_user.disabled'])
-    .where('session.token_hash', '=', tokenHash)
-    .where('session.expires_at', '>', now)
-    .executeTakeFirst();
+/** The signed-in user behind a session token (every request asks). */
+export async function findSessionUser(db: Executor, tokenHash: string, now: string) {
+  const [user] = await selectReusable(db, 'user of a live session', [tokenHash, now], () =>
+    db
+      .selectFrom('session')
+      .innerJoin('app_user', 'app_user.id', 'session.user_id')
+      .select(['app_user.id', 'app_user.username', 'app_user.role', 'app_user.scope_code', 'app_user.disabled'])
+      .where('session.token_hash', '=', tokenHash)
+      .where('session.expires_at', '>', now),
+  );
+  return user;
 }
 
 export async function deleteSession(db: Executor, tokenHash: string): Promise<void> {

@@ -14,6 +14,7 @@ import { caseContext, visibleCase } from './cases.access.ts';
 import {
   eventsOf,
   findCase,
+  findCategory,
   handlersOf,
   listCases,
   listCategories,
@@ -73,6 +74,11 @@ export function isOverdue(kase: Pick<CaseRow, 'state' | 'stage_due_at'>, now: Da
   return OPEN_STATES.includes(kase.state as CaseState) && kase.stage_due_at !== null && kase.stage_due_at < now.toISOString();
 }
 
+/** A category's name (its code when it is not in the catalogue), for one case. */
+export async function categoryName(platform: Platform, code: string): Promise<string> {
+  return (await findCategory(platform.database.db, code))?.name ?? code;
+}
+
 /** Category names by code, read once per request (the catalogue is small). */
 export async function categoryNames(platform: Platform): Promise<Map<string, string>> {
   return new Map((await listCategoryNames(platform.database.db)).map((c) => [c.code, c.name]));
@@ -96,9 +102,8 @@ export async function caseAfterAction(platform: Platform, actor: Actor, caseId: 
 
 async function presentDetail(platform: Platform, actor: Actor, kase: CaseRow, handlers: CaseHandlerRow[]): Promise<z.infer<typeof caseDetailView>> {
   const db = platform.database.db;
-  const names = await categoryNames(platform);
   return {
-    ...presentCase(platform, kase, names.get(kase.category_code) ?? kase.category_code, platform.clock.now()),
+    ...presentCase(platform, kase, await categoryName(platform, kase.category_code), platform.clock.now()),
     handlers: handlers.map(presentHandler),
     events: (await eventsOf(db, kase.id)).map(presentEvent),
     allowedActions: allowedActions(caseWorkflow, kase.state as CaseState, caseContext(actor, kase, handlers)),

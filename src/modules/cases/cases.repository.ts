@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { plansWithoutStatistics } from '../../platform/db/dialect.ts';
 import { underPrefixes, underPrefixesUnindexed, unindexed } from '../../platform/db/prefix.ts';
+import { insertReusable, runReusable, selectReusable } from '../../platform/db/reusable.ts';
 import { ulidFactory } from '../../platform/ids.ts';
 import type { Db, Tables } from '../../platform/db/database.ts';
 import type {
@@ -39,8 +40,11 @@ export function listConditions(db: Executor): Promise<ConditionRow[]> {
   return db.selectFrom('case_condition').selectAll().orderBy('category_code').orderBy('sort').orderBy('code').execute();
 }
 
-export function findCategory(db: Executor, code: string): Promise<CategoryRow | undefined> {
-  return db.selectFrom('case_category').selectAll().where('code', '=', code).executeTakeFirst();
+export async function findCategory(db: Executor, code: string): Promise<CategoryRow | undefined> {
+  const [category] = await selectReusable(db, 'case category by code', [code], () =>
+    db.selectFrom('case_category').selectAll().where('code', '=', code),
+  );
+  return category;
 }
 
 export function findCategoryByName(db: Executor, name: string): Promise<CategoryRow | undefined> {
@@ -165,7 +169,7 @@ export async function replaceCalendarYear(db: Executor, year: number, days: Work
 // --- cases ---
 
 export async function insertCase(db: Executor, row: CaseRow): Promise<void> {
-  await db.insertInto('dispatch_case').values(row).execute();
+  await insertReusable(db, 'dispatch_case', row);
 }
 
 export function findCase(db: Executor, id: string): Promise<CaseRow | undefined> {
@@ -218,7 +222,7 @@ const eventId = ulidFactory();
 /** Appends to a case's timeline; returns the event's id. */
 export async function insertEvent(db: Executor, event: Omit<CaseEventRow, 'id'>): Promise<string> {
   const id = eventId(Date.parse(event.at));
-  await db.insertInto('case_event').values({ id, ...event }).execute();
+  await insertReusable(db, 'case_event', { id, ...event });
   return id;
 }
 
@@ -409,11 +413,13 @@ export async function addTallies(db: Executor, increments: readonly { unit: stri
     row.count++;
     sums.set(key, row);
   }
-  await db
-    .insertInto('case_tally')
-    .values([...sums.values()])
-    .onConflict((oc) => oc.columns(['unit_code', 'day', 'measure']).doUpdateSet({ count: sql<number>`case_tally.count + excluded.count` }))
-    .execute();
+  const rows = [...sums.values()];
+  await runReusable(db, `case tallies x${rows.length}`, rows.flatMap((row) => [row.unit_code, row.day, row.measure, row.count]), () =>
+    db
+      .insertInto('case_tally')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['unit_code', 'day', 'measure']).doUpdateSet({ count: sql<number>`case_tally.count + excluded.count` })),
+  );
 }
 
 export interface TallySum {

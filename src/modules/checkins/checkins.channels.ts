@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scopePrefixes, type Actor } from '../../platform/authz/actor.ts';
 import { authorize, can } from '../../platform/authz/policy.ts';
-import { runAudited, type By } from '../../platform/command.ts';
+import { runAudited, type By, type Trx } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import { unprocessable } from '../../platform/http/errors.ts';
 import { once, type Answer } from '../../platform/idempotency.ts';
@@ -64,8 +64,9 @@ export interface DeviceMessage {
  * and counted as such), then recorded. Only `id, ts, type, value, unit` are read from the payload;
  * who sent it is the transport's say (the topic, the key), never the payload's. Safe to call without
  * HTTP (the MQTT subscriber); never throws for bad input, answers `rejected` with the reason.
+ * Inside the caller's `trx` (a subscriber's batch), rejections are counted in that transaction too.
  */
-export function ingestDeviceMessage(platform: Platform, message: DeviceMessage): Promise<SignalResult> {
+export function ingestDeviceMessage(platform: Platform, message: DeviceMessage, options: { trx?: Trx } = {}): Promise<SignalResult> {
   let body = message.payload;
   if (Buffer.isBuffer(body)) body = body.toString('utf8');
   if (typeof body === 'string') {
@@ -79,7 +80,11 @@ export function ingestDeviceMessage(platform: Platform, message: DeviceMessage):
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const key of ['id', 'ts', 'type', 'value', 'unit']) if (key in body) fields[key] = (body as Record<string, unknown>)[key];
   }
-  return recordSignal(platform, { ...fields, deviceId: message.deviceId, source: message.channel }, { channel: message.channel });
+  return recordSignal(
+    platform,
+    { ...fields, deviceId: message.deviceId, source: message.channel },
+    { channel: message.channel, trx: options.trx },
+  );
 }
 
 const smsReply = z.object({

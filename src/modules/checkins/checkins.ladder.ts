@@ -3,7 +3,7 @@ import { auditContextOf, recordAudit, type AuditEntry } from '../../platform/aud
 import type { Trx } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import { ulidFactory } from '../../platform/ids.ts';
-import { notify, type Recipient } from '../../platform/notify/notify.enqueue.ts';
+import { notifyAll, type Notification, type Recipient } from '../../platform/notify/notify.enqueue.ts';
 import { normaliseMobile } from '../../platform/notify/notify.sealed.ts';
 import { careResidents, workerAccountsOf, type CareResident } from '../people/people.contact.ts';
 import { openContacts, type Contact } from './checkins.personalData.ts';
@@ -118,7 +118,7 @@ export interface Message {
 }
 
 /** Sends `message(ref)` to each recipient under `key`:<recipient>; contacts by SMS through the district's gateway. */
-export async function sendTo(
+export function sendTo(
   platform: Platform,
   trx: Trx,
   alert: AlertRow,
@@ -127,22 +127,35 @@ export async function sendTo(
   key: string,
   message: (ref: RecipientRef) => Message,
 ): Promise<void> {
-  for (const ref of refs) {
-    const { title, body } = message(ref);
+  return notifyAll(platform, trx, notificationsTo(alert, refs, people, key, message));
+}
+
+/** The notifications `sendTo` queues, for callers that queue those of many alerts at once. */
+export function notificationsTo(
+  alert: AlertRow,
+  refs: RecipientRef[],
+  people: AlertPeople,
+  key: string,
+  message: (ref: RecipientRef) => Message,
+): Notification[] {
+  return refs.flatMap((ref): Notification[] => {
     let recipient: Recipient;
     if ('contact' in ref) {
       const contact = people.contacts[ref.contact];
-      if (!contact || !normaliseMobile(contact.phone)) continue;
+      if (!contact || !normaliseMobile(contact.phone)) return [];
       recipient = { phone: contact.phone, name: contact.name };
     } else recipient = ref;
-    await notify(platform, trx, {
-      recipient,
-      title,
-      body,
-      ...('contact' in ref ? {} : { link: `/checkins/alerts/${alert.id}` }),
-      dedupeKey: `checkin-alert:${alert.id}:${key}:${refKey(ref)}`,
-    });
-  }
+    const { title, body } = message(ref);
+    return [
+      {
+        recipient,
+        title,
+        body,
+        ...('contact' in ref ? {} : { link: `/checkins/alerts/${alert.id}` }),
+        dedupeKey: `checkin-alert:${alert.id}:${key}:${refKey(ref)}`,
+      },
+    ];
+  });
 }
 
 /** The subjects, their residents, caretakers and (opened) contacts of a set of alerts, read at once. */
@@ -242,13 +255,16 @@ export async function raiseClaimed(
   }));
   await insertAlerts(trx, alerts);
   const events: AlertEventRow[] = [];
+  const notifications: Notification[] = [];
   for (const alert of alerts) {
     const who = people.get(alert.subject_id)!;
     const refs = caretakerRefs(levelsOf(platform, alert.microgrid_code), who.caretakers);
     events.push(alertEvent(alert.id, 'raise', actor, at, { recipients: refs, lateMinutes: alert.late_minutes, dueAt: alert.due_at }));
-    await sendTo(platform, trx, alert, refs, who, 'raise', () => raiseMessage(platform, settings, alert, who));
+    notifications.push(...notificationsTo(alert, refs, who, 'raise', () => raiseMessage(platform, settings, alert, who)));
   }
   await insertAlertEvents(trx, events);
+  // The caretakers of the whole batch in a few statements: a deadline raises thousands at once.
+  await notifyAll(platform, trx, notifications);
   await audit(platform, trx, actor, requestId, {
     action: 'checkin.raise',
     objectType: 'care_check',

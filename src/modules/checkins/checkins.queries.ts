@@ -26,6 +26,7 @@ import {
   type Executor,
   type SubjectRow,
 } from './checkins.repository.ts';
+import { subscriberState } from './checkins.mqtt.ts';
 import { checkinSettings, type Window } from './checkins.settings.ts';
 import { addDays, localInstant, today } from './checkins.windows.ts';
 import {
@@ -367,8 +368,12 @@ export interface TodayItem {
   gender: 'male' | 'female' | null;
   birthYear: number | null;
   phone: string | null;
+  /** The registry's person: the worker calls them through the people module's audited reveal. */
+  residentId: string | null;
   householdId: string | null;
   address: string;
+  /** The building, for the worker's "all seen" (`POST /ticks {buildingIds}`); null when not placed in one. */
+  buildingId: string | null;
   buildingAddress: string | null;
   lng: number | null;
   lat: number | null;
@@ -433,8 +438,10 @@ export async function todayFor(
       gender: resident?.gender ?? null,
       birthYear: resident?.birthYear ?? null,
       phone: resident?.phone ?? null,
+      residentId: subject?.resident_id ?? null,
       householdId: resident?.householdId ?? null,
       address: resident?.address ?? '',
+      buildingId: resident?.buildingId ?? null,
       buildingAddress: resident?.buildingAddress ?? null,
       lng: resident?.lng ?? null,
       lat: resident?.lat ?? null,
@@ -641,6 +648,7 @@ export async function rejectionCounts(platform: Platform, actor: Actor, query: {
     from: query.from,
     to: query.to,
     rows: rows.map((r) => ({ day: r.day, channel: r.channel, reason: r.reason, count: Number(r.count) })),
+    mqtt: subscriberState(platform),
   };
 }
 

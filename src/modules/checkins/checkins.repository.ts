@@ -242,6 +242,21 @@ export async function insertChecks(db: Executor, rows: CheckRow[]): Promise<numb
   return inserted;
 }
 
+/** How many checks each of these subjects has on each day of [fromDay, toDay], keyed `<subject> <day>`. */
+export async function checksPlanned(db: Executor, subjectIds: string[], fromDay: string, toDay: string): Promise<Map<string, number>> {
+  const rows = await inChunks(subjectIds, (chunk) =>
+    db
+      .selectFrom('care_check')
+      .select(['subject_id', 'day', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('subject_id', 'in', chunk)
+      .where('day', '>=', fromDay)
+      .where('day', '<=', toDay)
+      .groupBy(['subject_id', 'day'])
+      .execute(),
+  );
+  return new Map(rows.map((row) => [`${row.subject_id} ${row.day}`, Number(row.n)]));
+}
+
 export function findCheck(db: Executor, id: string): Promise<CheckRow | undefined> {
   return db.selectFrom('care_check').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -315,6 +330,9 @@ export function claimDueChecks(db: Executor, kind: DbKind, now: string, limit: n
   let due = db.selectFrom('care_check').select('id').where('state', '=', 'waiting').where('due_at', '<=', now);
   if (ids) due = due.where('id', 'in', ids);
   const candidates = due.orderBy('due_at').orderBy('id').limit(limit);
+  // The state repeated as an expression no index serves, so the claimed rows are found by id: on the
+  // (state, due_at) index SQLite walked every check still due for each batch (docs/benchmarks.md).
+  const stillWaiting = sql<CheckState>`coalesce(state, '')`;
   return db
     .with(
       (cte) => cte('due').materialized(),
@@ -329,7 +347,7 @@ export function claimDueChecks(db: Executor, kind: DbKind, now: string, limit: n
       version: eb('version', '+', 1),
     }))
     .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
-    .where('state', '=', 'waiting')
+    .where(stillWaiting, '=', 'waiting')
     .where('due_at', '<=', now)
     .returningAll()
     .execute();

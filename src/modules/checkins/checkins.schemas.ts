@@ -258,8 +258,10 @@ export const todayView = z.object({
       gender,
       birthYear: z.number().int().nullable(),
       phone: z.string().nullable(),
+      residentId: z.string().nullable(),
       householdId: z.string().nullable(),
       address: z.string(),
+      buildingId: z.string().nullable(),
       buildingAddress: z.string().nullable(),
       lng: z.number().nullable(),
       lat: z.number().nullable(),
@@ -310,6 +312,20 @@ export const rejectionsView = z.object({
   from: z.string(),
   to: z.string(),
   rows: z.array(z.object({ day: z.string(), channel: z.string(), reason: z.string(), count: z.number().int() })),
+  /** This instance's MQTT subscriber since it started (null without MQTT_URL): docs/checkins.md "MQTT". */
+  mqtt: z
+    .object({
+      connections: z.number().int(),
+      connected: z.number().int(),
+      received: z.number().int(),
+      accepted: z.number().int(),
+      duplicates: z.number().int(),
+      rejected: z.number().int(),
+      failed: z.number().int(),
+      batches: z.number().int(),
+      lastError: z.object({ at: z.string(), message: z.string() }).nullable(),
+    })
+    .nullable(),
 });
 export const settingsView = z.object({ settings: settingsSchema, version: z.number().int() });
 /** What the subject's link shows: nothing personal (anyone holding the link can open it). */

@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import { checkinPolicies } from './checkins.policy.ts';
+import { deviceSubscriberServices } from './checkins.mqtt.ts';
 import { checkinsRoutes } from './checkins.routes.ts';
 import { sweepCheckins } from './commands/sweepCheckins.ts';
 
@@ -22,4 +23,6 @@ export const checkinsModule: ModuleManifest = {
       },
     },
   ],
+  // The devices' MQTT subscriber, when MQTT_URL is set.
+  services: deviceSubscriberServices,
 };

@@ -8,6 +8,7 @@ import {
   countUnitsByLevel,
   findDistrict,
   findUnit,
+  findUnitHeader,
   findUnitsByCode,
   listBoundariesUnder,
   listChildren,
@@ -15,6 +16,7 @@ import {
   listTopUnits,
   unitsStamp,
   type OrgUnit,
+  type OrgUnitHeader,
 } from './org.repository.ts';
 import { childLevel } from './org.codes.ts';
 import { AREA_LEVELS, type AreaLevel, type OrgLevel } from './org.tables.ts';
@@ -26,7 +28,7 @@ import { microgridIndexOf } from './org.spatialIndex.ts';
 
 /** Read side of the org module, for routes and for other modules. */
 
-export function presentUnit(unit: OrgUnit): OrgUnitView {
+export function presentUnit(unit: OrgUnitHeader): OrgUnitView {
   return { code: unit.code, parentCode: unit.parent_code, name: unit.name, level: unit.level, version: unit.version };
 }
 
@@ -73,7 +75,7 @@ async function childNodes(db: Db, code: string): Promise<OrgNodeView[]> {
 
 /** A unit by code, regardless of scope: for other modules validating a code they were given. */
 export async function lookupUnit(db: Db, code: string): Promise<OrgUnitView | undefined> {
-  const unit = await findUnit(db, code);
+  const unit = await findUnitHeader(db, code);
   return unit && presentUnit(unit);
 }
 

@@ -1,5 +1,6 @@
 import { prefixesWithin, underPrefixes } from '../../platform/db/prefix.ts';
 import { insertInBatches } from '../../platform/db/batch.ts';
+import { selectReusable } from '../../platform/db/reusable.ts';
 import type { Transaction } from 'kysely';
 import type { Db, Tables } from '../../platform/db/database.ts';
 import type { OrgUnitTable } from './org.tables.ts';
@@ -15,6 +16,17 @@ export const NO_BOUNDARY = { geometry: null, centroid_lng: null, centroid_lat: n
 
 export function findUnit(db: Executor, code: string): Promise<OrgUnit | undefined> {
   return db.selectFrom('org_unit').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+const UNIT_HEADER = ['code', 'parent_code', 'name', 'level', 'created_at', 'updated_at', 'version', 'centroid_lng', 'centroid_lat', 'area_m2'] as const;
+export type OrgUnitHeader = Omit<OrgUnit, 'geometry'>;
+
+/** A unit without its boundary (a micro-grid's is kilobytes): what naming and placing need. */
+export async function findUnitHeader(db: Executor, code: string): Promise<OrgUnitHeader | undefined> {
+  const [unit] = await selectReusable(db, 'org unit header by code', [code], () =>
+    db.selectFrom('org_unit').select(UNIT_HEADER).where('code', '=', code),
+  );
+  return unit;
 }
 
 export function listChildren(db: Executor, parentCode: string): Promise<OrgUnit[]> {

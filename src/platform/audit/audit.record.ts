@@ -4,6 +4,7 @@ import type { Actor } from '../authz/actor.ts';
 import type { Clock } from '../clock.ts';
 import type { DbKind, Tables } from '../db/database.ts';
 import { lockForTransaction } from '../db/dialect.ts';
+import { insertReusable, selectReusable } from '../db/reusable.ts';
 import type { AuditRecordTable } from './audit.tables.ts';
 import './audit.tables.ts';
 
@@ -38,8 +39,13 @@ export async function recordAudit(
   context: AuditContext,
   entry: AuditEntry,
 ): Promise<void> {
-  await lockForTransaction(trx, kind, CHAIN_LOCK);
-  const last = await trx.selectFrom('audit_record').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let last = tips.get(trx);
+  if (!last) {
+    await lockForTransaction(trx, kind, CHAIN_LOCK);
+    [last] = await selectReusable(trx, 'audit chain tip', [1], () =>
+      trx.selectFrom('audit_record').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1),
+    );
+  }
   const record: Omit<AuditRecordTable, 'hash'> = {
     seq: (last?.seq ?? 0) + 1,
     at: clock.now().toISOString(),
@@ -52,10 +58,21 @@ export async function recordAudit(
     request_id: context.requestId,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await trx
-    .insertInto('audit_record')
-    .values({ ...record, hash: hashRecord(record) })
-    .execute();
+  const hash = hashRecord(record);
+  await insertReusable(trx, 'audit_record', { ...record, hash });
+  tips.set(trx, { seq: record.seq, hash });
+}
+
+/**
+ * The chain's tip as a transaction left it. Once a transaction has appended a record it holds the
+ * chain (the lock on PostgreSQL, the single writer on SQLite) until it ends, so its next record follows
+ * that one without reading it back: a group commit appends dozens of records in one transaction.
+ */
+const tips = new WeakMap<Transaction<Tables>, { seq: number; hash: string }>();
+
+/** After a rollback to a savepoint: the records appended since may be gone, so read the tip again. */
+export function forgetAuditTip(trx: Transaction<Tables>): void {
+  tips.delete(trx);
 }
 
 /** The hash of a record covers every field and the previous hash, in a fixed order. */

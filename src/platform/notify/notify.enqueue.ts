@@ -1,9 +1,10 @@
 import type { Trx } from '../command.ts';
 import type { Platform } from '../context.ts';
 import { ulidFactory } from '../ids.ts';
-import type { Insertable } from 'kysely';
+import { selectReusable } from '../db/reusable.ts';
+import type { Insertable, Selectable } from 'kysely';
 import { dedupeDigest, normaliseMobile, openChannel, sealPayload, type OutboxPayload } from './notify.sealed.ts';
-import type { NotifyOutboxTable } from './notify.tables.ts';
+import type { InboxMessageTable, NotifyChannelTable, NotifyOutboxTable } from './notify.tables.ts';
 import './notify.tables.ts';
 
 /** Ids in creation order even within one millisecond: the inbox lists newest first by id. */
@@ -40,47 +41,93 @@ export class NotificationError extends Error {}
  * decides, with ON CONFLICT DO NOTHING so the caller's transaction is never aborted by it). Keys are
  * stored as a keyed hash: one that names a recipient puts no personal data in the database.
  */
-export async function notify(platform: Platform, trx: Trx, notification: Notification): Promise<void> {
-  const { recipient } = notification;
-  const content = contentOf(notification);
-  const dedupeKey = dedupeDigest(platform, notification.dedupeKey);
+export function notify(platform: Platform, trx: Trx, notification: Notification): Promise<void> {
+  return notifyAll(platform, trx, [notification]);
+}
+
+/** In-app rows per statement: ten columns each, under the parameter limits of both databases (db/batch.ts). */
+const INBOX_PER_STATEMENT = 2_000;
+const OUTBOX_PER_STATEMENT = 2_000;
+
+/**
+ * `notify` for many notifications at once, as one operation (a sweep raising a thousand alerts):
+ * each is queued exactly as `notify` queues it, in a few statements for all of them rather than a few
+ * for each. Validates them all before writing any.
+ */
+export async function notifyAll(platform: Platform, trx: Trx, notifications: Notification[]): Promise<void> {
+  if (notifications.length === 0) return;
   const at = platform.clock.now().toISOString();
-
-  if ('phone' in recipient) {
-    const to = normaliseMobile(recipient.phone);
-    if (!to) throw new NotificationError('notify: the recipient phone is not a mainland mobile number');
-    const payload: OutboxPayload = { ...content, to, ...(recipient.name ? { name: recipient.name } : {}) };
-    await insertOutbox(trx, [outboxRow(platform, { channel: 'sms', channelId: null, unitCode: null, dedupeKey, payload, at })]);
-    return;
-  }
-
-  const addressee =
-    'unit' in recipient
-      ? { unit_code: nonEmpty(recipient.unit, 'unit'), user_id: null }
-      : { unit_code: null, user_id: nonEmpty(recipient.user, 'user') };
-  const inserted = await trx
-    .insertInto('inbox_message')
-    .values({ id: ulid(), ...addressee, ...content, created_at: at, read_at: null, read_by: null, dedupe_key: dedupeKey })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .executeTakeFirst();
-  // Seen before: the first notification already queued everything that belongs to this key.
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0 || addressee.unit_code === null) return;
-
-  const channels = await trx
-    .selectFrom('notify_channel')
-    .selectAll()
-    .where('unit_code', '=', addressee.unit_code)
-    .where('enabled', '=', 1)
-    .orderBy('id')
-    .execute();
-  const rows = channels.flatMap((channel) => {
-    const base = { channel: channel.kind, channelId: channel.id, unitCode: channel.unit_code, at };
-    if (channel.kind !== 'sms') return [outboxRow(platform, { ...base, dedupeKey: `${dedupeKey}#${channel.id}`, payload: content })];
-    return openChannel(platform, channel).phones.map((to, i) =>
-      outboxRow(platform, { ...base, dedupeKey: `${dedupeKey}#${channel.id}#${i}`, payload: { ...content, to } }),
-    );
+  const queued = notifications.map((notification) => {
+    const { recipient } = notification;
+    const content = contentOf(notification);
+    const dedupeKey = dedupeDigest(platform, notification.dedupeKey);
+    if ('phone' in recipient) {
+      const to = normaliseMobile(recipient.phone);
+      if (!to) throw new NotificationError('notify: the recipient phone is not a mainland mobile number');
+      const payload: OutboxPayload = { ...content, to, ...(recipient.name ? { name: recipient.name } : {}) };
+      return { sms: outboxRow(platform, { channel: 'sms', channelId: null, unitCode: null, dedupeKey, payload, at }) };
+    }
+    const addressee =
+      'unit' in recipient
+        ? { unit_code: nonEmpty(recipient.unit, 'unit'), user_id: null }
+        : { unit_code: null, user_id: nonEmpty(recipient.user, 'user') };
+    return { inbox: { id: ulid(), ...addressee, ...content, created_at: at, read_at: null, read_by: null, dedupe_key: dedupeKey } };
   });
-  await insertOutbox(trx, rows);
+
+  // A key seen before (or earlier in this list) writes nothing more: its first notification already queued everything.
+  const inbox = queued.flatMap((q) => (q.inbox ? [q.inbox] : []));
+  const firstToUnit = new Set<Insertable<InboxMessageTable>>();
+  for (let i = 0; i < inbox.length; i += INBOX_PER_STATEMENT) {
+    const rows = inbox.slice(i, i + INBOX_PER_STATEMENT);
+    const inserted = await selectReusable(trx, `inbox messages x${rows.length}`, rows.flatMap(inboxValues), () =>
+      trx
+        .insertInto('inbox_message')
+        .values(rows)
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('dedupe_key'),
+    );
+    const keys = new Set(inserted.map((row) => row.dedupe_key));
+    for (const row of rows) if (keys.delete(row.dedupe_key) && row.unit_code) firstToUnit.add(row);
+  }
+  const channels = await channelsOf(trx, [...new Set([...firstToUnit].map((row) => row.unit_code!))]);
+
+  // The outside messages in the order of the notifications, as one `notify` after another would queue them.
+  const outbox: Insertable<NotifyOutboxTable>[] = [];
+  for (const q of queued) {
+    if (q.sms) outbox.push(q.sms);
+    if (!q.inbox || !firstToUnit.has(q.inbox)) continue;
+    const message = q.inbox;
+    const content = { title: message.title, body: message.body, link: message.link };
+    for (const channel of channels.get(message.unit_code!) ?? []) {
+      const base = { channel: channel.kind, channelId: channel.id, unitCode: channel.unit_code, at };
+      if (channel.kind !== 'sms') {
+        outbox.push(outboxRow(platform, { ...base, dedupeKey: `${message.dedupe_key}#${channel.id}`, payload: content }));
+        continue;
+      }
+      openChannel(platform, channel).phones.forEach((to, i) =>
+        outbox.push(outboxRow(platform, { ...base, dedupeKey: `${message.dedupe_key}#${channel.id}#${i}`, payload: { ...content, to } })),
+      );
+    }
+  }
+  for (let i = 0; i < outbox.length; i += OUTBOX_PER_STATEMENT) await insertOutbox(trx, outbox.slice(i, i + OUTBOX_PER_STATEMENT));
+}
+
+/** The enabled external channels of these units, each unit's in id order. */
+async function channelsOf(trx: Trx, units: string[]): Promise<Map<string, Selectable<NotifyChannelTable>[]>> {
+  const channels = new Map<string, Selectable<NotifyChannelTable>[]>();
+  for (let i = 0; i < units.length; i += INBOX_PER_STATEMENT) {
+    const some = units.slice(i, i + INBOX_PER_STATEMENT);
+    const rows = await selectReusable(trx, `channels of units x${some.length}`, [...some, 1], () =>
+      trx.selectFrom('notify_channel').selectAll().where('unit_code', 'in', some).where('enabled', '=', 1).orderBy('id'),
+    );
+    for (const channel of rows) channels.set(channel.unit_code, [...(channels.get(channel.unit_code) ?? []), channel]);
+  }
+  return channels;
+}
+
+/** An in-app row's values in the order its columns are written (`notifyAll` builds the rows in this order). */
+function inboxValues(row: Insertable<InboxMessageTable>): unknown[] {
+  return [row.id, row.unit_code, row.user_id, row.title, row.body, row.link, row.created_at, row.read_at, row.read_by, row.dedupe_key];
 }
 
 function contentOf(notification: Notification): Pick<OutboxPayload, 'title' | 'body' | 'link'> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseCallers, EXPOSED_RUBBISH, makeCaseWorld, type CaseWorld } from '../../support/cases.ts';
-import { fakeClock } from '../../support/clock.ts';
+import { fakeClock, type FakeClock } from '../../support/clock.ts';
+import { forgetAnswersJob } from '../../../src/platform/idempotency.ts';
 import { DATABASES } from '../../support/databases.ts';
 import { countRows, signIn, startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -19,7 +20,12 @@ describe.each(DATABASES)('reporting cases on %s', (kind) => {
   });
   afterAll(() => server?.dispose());
 
-  const report = { categoryCode: EXPOSED_RUBBISH.category, description: '路口井盖旁垃圾成堆', areaCode: '41080400100100101', address: '建设路口' };
+  const report = {
+    categoryCode: EXPOSED_RUBBISH.category,
+    description: '路口井盖旁垃圾成堆',
+    areaCode: '41080400100100101',
+    address: '建设路口',
+  };
   const post = (key: string | null, body: unknown = report) =>
     server.app.inject({
       method: 'POST',
@@ -110,14 +116,28 @@ describe.each(DATABASES)('reporting cases on %s', (kind) => {
 
   it('a hotline order is dated by its call and held to its own deadline when that is sooner', async () => {
     const { reportCase } = await import('../../../src/modules/cases/commands/reportCase.ts');
-    const admin = { actor: { type: 'user' as const, id: world.users.admin.id, label: 'admin', role: 'district_admin' as const, scope: { kind: 'unit' as const, code: world.codes.district } }, requestId: null };
+    const admin = {
+      actor: {
+        type: 'user' as const,
+        id: world.users.admin.id,
+        label: 'admin',
+        role: 'district_admin' as const,
+        scope: { kind: 'unit' as const, code: world.codes.district },
+      },
+      requestId: null,
+    };
     const now = server.platform.clock.now();
-    const { kase } = await reportCase(server.platform, admin, { ...report, reporter: { name: '张三', contact: '13900000001' } }, {
-      source: 'hotline',
-      externalRef: '12345:GD20260302001',
-      reportedAt: new Date(now.getTime() - 3600_000),
-      externalDeadline: new Date(now.getTime() + 2 * 3600_000),
-    });
+    const { kase } = await reportCase(
+      server.platform,
+      admin,
+      { ...report, reporter: { name: '张三', contact: '13900000001' } },
+      {
+        source: 'hotline',
+        externalRef: '12345:GD20260302001',
+        reportedAt: new Date(now.getTime() - 3600_000),
+        externalDeadline: new Date(now.getTime() + 2 * 3600_000),
+      },
+    );
     expect(kase.created_at).toBe(new Date(now.getTime() - 3600_000).toISOString());
     for (const [who, action, fields] of [
       ['gridStaff', 'verify', {}],
@@ -128,7 +148,11 @@ describe.each(DATABASES)('reporting cases on %s', (kind) => {
     }
     const shown = (await callers.call('admin')('GET', `/api/cases/${kase.id}`)).json();
     // The catalogue gives a working day; the hotline gave two hours.
-    expect(shown).toMatchObject({ source: 'hotline', externalRef: '12345:GD20260302001', handlingDueAt: new Date(now.getTime() + 2 * 3600_000).toISOString() });
+    expect(shown).toMatchObject({
+      source: 'hotline',
+      externalRef: '12345:GD20260302001',
+      handlingDueAt: new Date(now.getTime() + 2 * 3600_000).toISOString(),
+    });
     expect(shown.reporterName).toBe('张*');
     expect(shown.reporterContact).toBe('139****0001');
   });
@@ -144,5 +168,21 @@ describe.each(DATABASES)('reporting cases on %s', (kind) => {
     const page = await callers.call('admin')('GET', '/api/cases?limit=2');
     const next = await callers.call('admin')(`GET`, `/api/cases?limit=2&after=${page.json().nextCursor}`);
     expect(next.json().items[0].id < page.json().items[1].id).toBe(true);
+  });
+  // Last: it moves this server's clock a week on.
+  it('remembers a key for a week: after that the hourly job forgets it and the key makes a new case', async () => {
+    const first = await post('phone-7f3a-0004');
+    const clock = server.platform.clock as FakeClock;
+    clock.advance(6 * 24 * 3600);
+    workerToken = await signIn(server, world.users.worker.username); // the phone's session has expired meanwhile
+    await forgetAnswersJob(server.platform).run();
+    expect((await post('phone-7f3a-0004')).json().id).toBe(first.json().id);
+    clock.advance(24 * 3600 + 1);
+    workerToken = await signIn(server, world.users.worker.username);
+    await forgetAnswersJob(server.platform).run();
+    const later = await post('phone-7f3a-0004');
+    expect(later.statusCode).toBe(201);
+    expect(later.json().id).not.toBe(first.json().id);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { sweepCheckins } from '../../../src/modules/checkins/commands/sweepCheck
 import { fakeClock, type FakeClock } from '../../support/clock.ts';
 import { DATABASES } from '../../support/databases.ts';
 import { checkinCallers, inbox, makeCheckinWorld, monday, MONDAY_5AM, outbox, type CheckinWorld } from '../../support/checkins.ts';
+import { forgetSessions, mqttDevice, settled, SHARED_BROKER, uniqueRoot, untilSubscriber } from '../../support/mqtt.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 
 const PUBLIC_URL = 'https://wangge.example.cn';
@@ -10,8 +11,9 @@ const PUBLIC_URL = 'https://wangge.example.cn';
 /**
  * A full day of the curtain pact in a small district (DOMAIN.md §5), through the HTTP API with a
  * fake clock: eight people living alone signal in every way there is — a worker's tick, their own
- * link, an SMS reply, a door sensor, water meters — one is away, one misses and is resolved by a late
- * signal, one misses and climbs every rung until a person finds her taken to hospital.
+ * link, an SMS reply, a door sensor (over MQTT, through the real Mosquitto), water meters — one is
+ * away, one misses and is resolved by a late signal, one misses and climbs every rung until a person
+ * finds her taken to hospital.
  */
 describe.each(DATABASES)('a day of the curtain pact on %s', (kind) => {
   let server: TestServer;
@@ -19,14 +21,23 @@ describe.each(DATABASES)('a day of the curtain pact on %s', (kind) => {
   let world: CheckinWorld;
   let call: Awaited<ReturnType<typeof checkinCallers>>;
   const subject: Record<string, string> = {};
+  let root: string;
 
   beforeAll(async () => {
     clock = fakeClock(MONDAY_5AM);
-    server = await startTestServer(kind, { PUBLIC_URL }, { clock });
+    root = uniqueRoot(`day-${kind}`);
+    server = await startTestServer(
+      kind,
+      { PUBLIC_URL, MQTT_URL: SHARED_BROKER, MQTT_TOPIC_ROOT: root, MQTT_CLIENT_ID: root, MQTT_CONNECTIONS: '1' },
+      { clock },
+    );
     world = await makeCheckinWorld(server.platform);
     call = await checkinCallers(server, world);
   });
-  afterAll(() => server?.dispose());
+  afterAll(async () => {
+    await server?.dispose();
+    await forgetSessions([`${root}-1`]);
+  });
 
   const db = () => server.platform.database.db;
   const at = (hhmm: string, seconds = 0) => clock.set(monday(hhmm, seconds));
@@ -116,9 +127,22 @@ describe.each(DATABASES)('a day of the curtain pact on %s', (kind) => {
       (await device(keys['water-sun'], { id: 's-2', ts: monday('07:00'), type: 'water', value: 2.003, unit: 'm3' })).json().effect,
     ).toBe('below_threshold');
     at('07:05');
+    // The door sensor publishes over MQTT through the real Mosquitto broker on 127.0.0.1:1883.
+    const door = await mqttDevice();
+    await door.publish(
+      `${server.platform.config.mqtt!.topicRoot}/devices/door-chen/events`,
+      JSON.stringify({ id: 1001, ts: Math.floor(Date.parse(monday('07:04')) / 1000), type: 'door', value: 1 }),
+    );
+    await door.close();
+    expect(await untilSubscriber(server.platform, (state) => settled(state) === 1)).toMatchObject({ accepted: 1 });
     expect(
-      (await device(keys['door-chen'], { id: 1001, ts: Math.floor(Date.parse(monday('07:04')) / 1000), type: 'door', value: 1 })).json(),
-    ).toEqual({ status: 'accepted', effect: 'safe' });
+      await db()
+        .selectFrom('care_signal')
+        .select(['source', 'effect'])
+        .where('origin', '=', 'door-chen')
+        .where('message_id', '=', '1001')
+        .execute(),
+    ).toEqual([{ source: 'mqtt', effect: 'safe' }]);
     at('07:10');
     expect(
       (await device(keys['water-zhao'], { id: 'z-3', ts: monday('07:10'), type: 'water', value: 1012.5, unit: 'L' })).json().effect,

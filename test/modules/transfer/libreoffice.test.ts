@@ -35,13 +35,22 @@ const COLUMN_TYPES: Record<string, number[]> = {
   网格员: [2, 2, 5, 2],
 };
 
-/** Runs LibreOffice headless with a throwaway profile, so parallel runs never share one. */
+/**
+ * Runs LibreOffice headless with a throwaway profile, so parallel runs never share one. A fresh
+ * profile's first start now and then aborts under load ("Unspecified Application Error", a crash of
+ * LibreOffice itself, not a judgement on the file): tried once more in a new profile before failing.
+ */
 async function libreoffice(args: string[]): Promise<void> {
-  const profile = mkdtempSync(join(tmpdir(), 'wangge-lo-profile-'));
-  try {
-    await promisify(execFile)('libreoffice', [`-env:UserInstallation=file://${profile}`, '--headless', ...args], { timeout: 120_000 });
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
+  for (let attempt = 1; ; attempt++) {
+    const profile = mkdtempSync(join(tmpdir(), 'wangge-lo-profile-'));
+    try {
+      await promisify(execFile)('libreoffice', [`-env:UserInstallation=file://${profile}`, '--headless', ...args], { timeout: 120_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 2 || !String((error as Error).message).includes('Unspecified Application Error')) throw error;
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
   }
 }
 

@@ -9,6 +9,9 @@ import { RequireAuth } from '../shared/RequireAuth.tsx';
 import { AntdProvider } from './AntdProvider.tsx';
 import { CaseDetailPage } from './cases/CaseDetailPage.tsx';
 import { CasesPage } from './cases/CasesPage.tsx';
+import { AlertPage } from './checkins/AlertPage.tsx';
+import { CheckinsPage } from './checkins/CheckinsPage.tsx';
+import { SubjectPage } from './checkins/SubjectPage.tsx';
 import { MainLayout } from './layout/MainLayout.tsx';
 import { RankingsPage } from './rankings/RankingsPage.tsx';
 import { NotifyPage } from './notify/NotifyPage.tsx';
@@ -40,6 +43,9 @@ createRoot(document.getElementById('root')!).render(
               <Route path="residents" element={<ResidentsPage />} />
               <Route path="transfer" element={<TransferPage />} />
               <Route path="notify" element={<NotifyPage />} />
+              <Route path="checkins" element={<CheckinsPage />} />
+              <Route path="checkins/alerts/:id" element={<AlertPage />} />
+              <Route path="checkins/subjects/:id" element={<SubjectPage />} />
               <Route path="403" element={<ForbiddenPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>

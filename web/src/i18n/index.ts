@@ -3,6 +3,8 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import { ApiError } from '../shared/api.ts';
 import casesEn from './cases.en.json';
 import casesZhCN from './cases.zh-CN.json';
+import checkinsEn from './checkins.en.json';
+import checkinsZhCN from './checkins.zh-CN.json';
 import errandsEn from './errands.en.json';
 import errandsZhCN from './errands.zh-CN.json';
 import en from './en.json';
@@ -22,10 +24,10 @@ function storedLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  // The case, errand and ranking screens keep their strings in files of their own, under the top-level keys `cases`, `errands` and `rankings`.
+  // The case, errand, ranking and curtain-pact screens keep their strings in files of their own, under the top-level keys `cases`, `errands`, `rankings` and `checkins`.
   resources: {
-    'zh-CN': { translation: { ...zhCN, ...casesZhCN, ...errandsZhCN, ...rankingsZhCN } },
-    en: { translation: { ...en, ...casesEn, ...errandsEn, ...rankingsEn } },
+    'zh-CN': { translation: { ...zhCN, ...casesZhCN, ...errandsZhCN, ...rankingsZhCN, ...checkinsZhCN } },
+    en: { translation: { ...en, ...casesEn, ...errandsEn, ...rankingsEn, ...checkinsEn } },
   },
   lng: storedLanguage(),
   fallbackLng: 'zh-CN',

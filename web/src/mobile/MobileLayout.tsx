@@ -1,4 +1,4 @@
-import { CameraOutlined, CarryOutOutlined, FileTextOutlined, HomeOutlined, UserOutlined } from '@ant-design/icons';
+import { CameraOutlined, CarryOutOutlined, FileTextOutlined, HeartOutlined, HomeOutlined, UserOutlined } from '@ant-design/icons';
 import { NavBar, TabBar } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { matchPath, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -30,6 +30,7 @@ export function MobileLayout() {
     { key: '/report', title: t('cases.mobile.reportTab'), icon: <CameraOutlined /> },
     { key: '/cases', title: t('cases.mobile.myReportsTab'), icon: <FileTextOutlined />, badge: waiting > 0 ? String(waiting) : undefined },
     { key: '/errands', title: t('errands.title'), icon: <CarryOutOutlined /> },
+    { key: '/care', title: t('checkins.mobile.tab'), icon: <HeartOutlined /> },
     { key: '/me', title: t('mobile.me'), icon: <UserOutlined /> },
   ];
   const tab = tabs.find((candidate) => candidate.key === location.pathname);

@@ -8,6 +8,7 @@ import { AuthProvider } from '../shared/auth.tsx';
 import { RequireAuth } from '../shared/RequireAuth.tsx';
 import { MobileLayout } from './MobileLayout.tsx';
 import { MobileProvider } from './MobileProvider.tsx';
+import { CarePage } from './pages/CarePage.tsx';
 import { ErrandsPage } from './pages/ErrandsPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { HouseholdPage } from './pages/HouseholdPage.tsx';
@@ -39,6 +40,7 @@ createRoot(document.getElementById('root')!).render(
               <Route path="cases" element={<MyReportsPage />} />
               <Route path="cases/:id" element={<MyCasePage />} />
               <Route path="errands" element={<ErrandsPage />} />
+              <Route path="care" element={<CarePage />} />
               <Route path="me" element={<MePage />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Route>

@@ -245,10 +245,13 @@ async function ingest(
   }
 
   if (counted) {
-    // Meters need the district's thresholds; other signals count as they are.
-    const settings = value === null ? null : (await checkinSettings(trx)).settings;
-    const counts = async (check: CheckRow) =>
-      value === null || (await meterCounts(trx, settings!, subject, input.type, origin, value, ts, check.opens_at));
+    // Meters need the district's thresholds, read when a reading is first weighed; other signals count as they are.
+    let settings: CheckinSettings | undefined;
+    const counts = async (check: CheckRow) => {
+      if (value === null) return true;
+      settings ??= (await checkinSettings(trx)).settings;
+      return meterCounts(trx, settings, subject, input.type, origin, value, ts, check.opens_at);
+    };
     // Late: deadlines that passed before the signal. Waiting ones are raised now (the deadline is the
     // deadline), then every open alert among them hears that the subject is alive.
     const late: CheckRow[] = [];
@@ -286,9 +289,12 @@ async function ingest(
     }
     if (inWindow && inWindow.state !== 'alerted') {
       checkId = inWindow.id;
-      if (!(await counts(inWindow))) effect = effect === 'no_window' ? 'below_threshold' : effect;
-      else if (inWindow.state === 'waiting' && (await markCheckSafe(trx, inWindow.id, ts, input.type, now.toISOString()))) effect = 'safe';
-      else if (inWindow.state === 'waiting') {
+      if (inWindow.state !== 'waiting') {
+        // Safe already (or away): nothing to weigh, so a meter's reading costs no arithmetic.
+        if (effect === 'no_window') effect = inWindow.state === 'away' ? 'away' : 'already_safe';
+      } else if (!(await counts(inWindow))) effect = effect === 'no_window' ? 'below_threshold' : effect;
+      else if (await markCheckSafe(trx, inWindow.id, ts, input.type, now.toISOString())) effect = 'safe';
+      else {
         // Claimed by a sweeper since it was read (sent in time, delivered after the deadline): its alert hears.
         const [alert] = await alertsOfChecks(trx, [inWindow.id]);
         if (
@@ -299,7 +305,7 @@ async function ingest(
           alertIds.push(alert.id);
           effect = 'late';
         } else if (effect === 'no_window') effect = 'already_safe';
-      } else if (effect === 'no_window') effect = inWindow.state === 'away' ? 'away' : 'already_safe';
+      }
     }
   } else if (effect === 'no_window' && (inWindow || pastDue.length > 0)) {
     effect = 'not_counted';

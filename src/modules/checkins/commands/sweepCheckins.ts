@@ -21,6 +21,7 @@ import {
 import {
   activeSubjectsAfter,
   awaysOverlapping,
+  checksPlanned,
   claimDueChecks,
   insertAlertEvents,
   insertChecks,
@@ -40,7 +41,9 @@ import { addDays, checksToPlan, today } from '../checkins.windows.ts';
 const sweeper = systemActor('checkin-sweeper');
 const ulid = ulidFactory();
 const BATCH = 200;
-const PLAN_BATCH = 500;
+/** Checks claimed and raised per transaction: a deadline falls due for everyone on the roster at once. */
+const RAISE_BATCH = 1000;
+const PLAN_BATCH = 2000;
 /** Signals are kept this long (meter baselines need a day; the rest is for looking back). */
 const SIGNAL_DAYS = 90;
 /** A care case is opened by the outcome's own request; the sweeper steps in only after this. */
@@ -111,13 +114,36 @@ export async function planChecks(platform: Platform): Promise<number> {
     const subjects = await activeSubjectsAfter(db, after, PLAN_BATCH);
     if (subjects.length === 0) break;
     after = subjects[subjects.length - 1].id;
-    await followMoves(platform, subjects, at);
-    const rows = subjects.flatMap((subject) => checksToPlan(subject, days, tz, () => ulid(now.getTime()), at));
-    await markAway(db, rows);
-    planned += await insertChecks(db, rows);
+    // A page in one transaction: one commit for its thousands of checks rather than one per statement.
+    planned += await db.transaction().execute(async (trx) => {
+      await followMoves(platform, trx, subjects, at);
+      const rows = await unplannedChecks(trx, subjects, days, tz, () => ulid(now.getTime()), at);
+      await markAway(trx, rows);
+      return insertChecks(trx, rows);
+    });
   }
   await pruneSignals(db, new Date(now.getTime() - SIGNAL_DAYS * 86_400_000).toISOString());
   return planned;
+}
+
+/**
+ * The checks of `days` not planned yet: a day on which a subject already has a check for every window
+ * of their plan is passed over (on a normal day, yesterday and today), the rest is planned as
+ * `checksToPlan` plans it and inserted as `insertChecks` inserts it, so a window planned meanwhile is
+ * still left as it is.
+ */
+async function unplannedChecks(trx: Trx, subjects: SubjectRow[], days: string[], tz: string, newId: () => string, at: string) {
+  const planned = await checksPlanned(
+    trx,
+    subjects.map((s) => s.id),
+    days[0],
+    days[days.length - 1],
+  );
+  return subjects.flatMap((subject) => {
+    const windows = subject.evening_start && subject.evening_end ? 2 : 1;
+    const open = days.filter((day) => (planned.get(`${subject.id} ${day}`) ?? 0) < windows);
+    return open.length === 0 ? [] : checksToPlan(subject, open, tz, newId, at);
+  });
 }
 
 /** Checks about to be planned whose deadline falls in an away period are planned as away. */
@@ -132,8 +158,7 @@ export async function markAway(db: Platform['database']['db'] | Trx, rows: Check
 }
 
 /** A household that moved takes its people to another micro-grid: their plans follow. */
-async function followMoves(platform: Platform, subjects: SubjectRow[], at: string): Promise<void> {
-  const { db } = platform.database;
+async function followMoves(platform: Platform, db: Trx, subjects: SubjectRow[], at: string): Promise<void> {
   const residents = await careResidents(
     platform,
     db,
@@ -153,14 +178,14 @@ async function raiseDue(platform: Platform, result: SweepResult): Promise<void> 
   for (;;) {
     const now = platform.clock.now();
     const { claimed, raised } = await db.transaction().execute(async (trx) => {
-      const rows = await claimDueChecks(trx, kind, now.toISOString(), BATCH);
+      const rows = await claimDueChecks(trx, kind, now.toISOString(), RAISE_BATCH);
       const alerts = await raiseClaimed(platform, trx, rows, now, sweeper, null);
       return { claimed: rows.length, raised: alerts.length };
     });
     result.raised += raised;
     result.away += claimed - raised;
     // Fewer than a batch: done, or the rest is being claimed by another instance this very moment.
-    if (claimed < BATCH) return;
+    if (claimed < RAISE_BATCH) return;
   }
 }
 

@@ -13,6 +13,7 @@ const SECTIONS = [
   { path: '/', label: 'nav.map' },
   { path: '/cases', label: 'cases.nav' },
   { path: '/rankings', label: 'rankings.nav' },
+  { path: '/checkins', label: 'checkins.nav' },
   { path: '/residents', label: 'nav.residents' },
   { path: '/transfer', label: 'nav.transfer' },
   { path: '/notify', label: 'notify.nav' },

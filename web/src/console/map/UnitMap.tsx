@@ -27,18 +27,37 @@ const clampZoom = (zoom: number) => Math.min(MAX_ZOOM, Math.max(0, Math.round(zo
  * (known ahead when the unit is a polygon on screen, i.e. drilling down), else the server's default;
  * the map asks again with more detail when it is zoomed in beyond what it has.
  */
-export function UnitMap({ code, name, onSelect }: { code: string; name?: string; onSelect: (code: string) => void }) {
+export function UnitMap({
+  code,
+  name,
+  onSelect,
+  fillOf,
+}: {
+  code: string;
+  name?: string;
+  onSelect: (code: string) => void;
+  /** A colour per child code telling its figures (the curtain pact's board); by default neighbours are told apart. */
+  fillOf?: (code: string) => string | undefined;
+}) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const layer = useRef<L.GeoJSON | null>(null);
   const fitted = useRef<string | null>(null); // the unit whose collection the view was fitted to
   const select = useRef(onSelect);
+  const fill = useRef(fillOf);
   const [request, setRequest] = useState<{ code: string; zoom: number } | null>(null);
 
   useEffect(() => {
     select.current = onSelect;
   }, [onSelect]);
+
+  // New figures recolour what is drawn, without asking for the boundaries again.
+  useEffect(() => {
+    fill.current = fillOf;
+    const drawn = layer.current;
+    if (drawn && fillOf) drawn.eachLayer((child) => drawn.resetStyle(child as L.Path));
+  }, [fillOf]);
 
   useEffect(() => {
     const created = L.map(container.current!, { attributionControl: false, maxZoom: MAX_ZOOM, zoomSnap: 0.25 });
@@ -87,7 +106,7 @@ export function UnitMap({ code, name, onSelect }: { code: string; name?: string;
       const colours = colourByNeighbours(collection.features);
       const permanent = collection.features.length <= LABEL_LIMIT;
       const style = (feature?: { id?: string | number }): L.PathOptions => {
-        const colour = PALETTE[colours.get(String(feature?.id)) ?? 0];
+        const colour = fill.current?.(String(feature?.id)) ?? PALETTE[colours.get(String(feature?.id)) ?? 0];
         return { className: `unit-${feature?.id}`, color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.3 };
       };
       const drawn = L.geoJSON(collection.features, {
