@@ -8,7 +8,15 @@ import { DEFAULT_WEB_DIR } from '../src/server.ts';
 import { makeUser, makeWorld, PASSWORD, type World } from '../test/support/factories.ts';
 import { as, signIn, startTestServer, type TestServer } from '../test/support/server.ts';
 import { box } from '../test/support/tessellation.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToConsole, type OpenedPage } from './support/browser.ts';
+import {
+  browserSuiteRuns,
+  buildWebIfStale,
+  launchChromium,
+  openPage,
+  signInToConsole,
+  type OpenedPage,
+  signInToPhone,
+} from './support/browser.ts';
 
 /**
  * The case loop of DOMAIN.md §4 across both apps, in a real Chromium against the real server on a
@@ -83,14 +91,7 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
 
   const cases = () => server.platform.database.db.selectFrom('dispatch_case').selectAll().orderBy('id').execute();
 
-  async function signInToPhone(page: Page, username: string): Promise<void> {
-    await page.goto('/m');
-    await page.waitForURL('**/m/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname === '/m' || url.pathname === '/m/');
-  }
+  const signInAsWorker = (page: Page, username: string) => signInToPhone(page, username, PASSWORD);
 
   async function openConsole(username: string): Promise<OpenedPage> {
     const opened = await openPage(browser, server.url, { viewport: { width: 1280, height: 900 } });
@@ -110,7 +111,7 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
 
   test('a worker reports in three taps: category, photo, GPS with the micro-grid filled in', async () => {
     const { page } = phone;
-    await signInToPhone(page, world.users.worker.username);
+    await signInAsWorker(page, world.users.worker.username);
     await page.locator('.adm-tab-bar-item').getByText('上报', { exact: true }).click();
     await page.waitForURL('**/m/report');
 
@@ -310,7 +311,12 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
     await expect.poll(() => column('解决率').innerText()).toBe('100.0%');
     expect(await column('满意率').innerText()).toBe('100.0%');
     expect(await column('按期处置率').innerText()).toBe('0.0%');
-    expect(await page.locator('tr.ant-table-row').filter({ hasText: `单位${world.codes.foreign}` }).innerText()).toContain('无数据');
+    expect(
+      await page
+        .locator('tr.ant-table-row')
+        .filter({ hasText: `单位${world.codes.foreign}` })
+        .innerText(),
+    ).toContain('无数据');
     await column('解决率').getByRole('button').click();
     const drawer = page.getByRole('dialog');
     await drawer.getByText(`单位${world.codes.home} · 已解决`).waitFor();

@@ -13,7 +13,15 @@ import { fakeClock, type FakeClock } from '../test/support/clock.ts';
 import { PASSWORD } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { box } from '../test/support/tessellation.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToConsole, type OpenedPage } from './support/browser.ts';
+import {
+  browserSuiteRuns,
+  buildWebIfStale,
+  launchChromium,
+  openPage,
+  signInToConsole,
+  type OpenedPage,
+  signInToPhone,
+} from './support/browser.ts';
 
 /**
  * The curtain pact (DOMAIN.md §5) on both screens, in a real Chromium against the real server with a
@@ -146,14 +154,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     expect((await call('gridStaff')('POST', `/api/checkins/alerts/${missed.id}/outcome`, { outcome: 'overslept' })).statusCode).toBe(200);
   }
 
-  async function signInToPhone(page: Page, username: string): Promise<void> {
-    await page.goto('/m');
-    await page.waitForURL('**/m/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname === '/m' || url.pathname === '/m/');
-  }
+  const signInAsWorker = (page: Page, username: string) => signInToPhone(page, username, PASSWORD);
 
   /** What the phone would do when the worker comes back to the app: ask again at once (the list also polls). */
   const refocus = (page: Page) => page.evaluate("window.dispatchEvent(new Event('focus'))");
@@ -169,7 +170,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
       timezoneId: 'Asia/Shanghai',
     });
     const { page } = phone;
-    await signInToPhone(page, world.users.worker.username);
+    await signInAsWorker(page, world.users.worker.username);
     await page.locator('.adm-tab-bar-item').getByText('关爱', { exact: true }).click();
     await page.waitForURL('**/m/care');
     await page.locator(`.care-page[data-date="${MONDAY}"]`).waitFor();

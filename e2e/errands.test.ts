@@ -4,7 +4,7 @@ import { DEFAULT_WEB_DIR } from '../src/server.ts';
 import { errandBody } from '../test/support/errands.ts';
 import { makeWorld, PASSWORD, type World } from '../test/support/factories.ts';
 import { as, signIn as apiSignIn, startTestServer, type TestServer } from '../test/support/server.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage } from './support/browser.ts';
+import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToPhone } from './support/browser.ts';
 
 /**
  * 我的帮办 in a real headless Chromium on a phone-sized screen: a worker logs an errand for a
@@ -35,14 +35,7 @@ describe.skipIf(!runs)('errands on the worker H5 in Chromium', () => {
   const phone = (): Promise<{ context: BrowserContext; page: Page; problems: string[] }> =>
     openPage(browser, server.url, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto('/m');
-    await page.waitForURL('**/m/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname === '/m' || url.pathname === '/m/');
-  }
+  const signIn = (page: Page, username: string) => signInToPhone(page, username, PASSWORD);
 
   test('a worker logs an errand, marks it done, the resident confirms by the link, and the list shows it', async () => {
     // One errand already past its promise: the list shows it in red.

@@ -5,7 +5,7 @@ import { registerHousehold } from '../src/modules/people/commands/registerHouseh
 import { DEFAULT_WEB_DIR } from '../src/server.ts';
 import { makeHousehold, makeUnit, makeUser, makeWorld, PASSWORD, residentIdNumber, type World } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage } from './support/browser.ts';
+import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToPhone } from './support/browser.ts';
 
 /**
  * The worker H5 in a real headless Chromium on a phone-sized screen, against the real server on a
@@ -88,14 +88,7 @@ describe.skipIf(!runs)('worker H5 in Chromium', () => {
     return { context, page, problems, requests };
   }
 
-  async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto('/m');
-    await page.waitForURL('**/m/login');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL((url) => url.pathname === '/m' || url.pathname === '/m/');
-  }
+  const signIn = (page: Page, username: string) => signInToPhone(page, username, PASSWORD);
 
   const cards = (page: Page) => page.locator('.household-list .household-card');
 

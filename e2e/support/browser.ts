@@ -68,3 +68,13 @@ export async function signInToConsole(page: Page, username: string, password: st
   await page.getByRole('button', { name: '登录' }).click();
   await page.waitForURL((url) => url.pathname === '/');
 }
+
+/** Signs in on the worker H5 (`/m`) and waits for its home page. */
+export async function signInToPhone(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/m');
+  await page.waitForURL('**/m/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname === '/m' || url.pathname === '/m/');
+}

@@ -11,7 +11,7 @@ import { reportCase } from './commands/reportCase.ts';
 import { updateRateSettings } from './commands/updateRateSettings.ts';
 import { casesBehindFigure, monthlyRanking, rankingWorkbook, rateSettings } from './cases.rankings.ts';
 import { listCalendarDays, listRoutes, type CategoryRow, type ConditionRow, type RouteRow } from './cases.repository.ts';
-import { caseAfterAction, caseDetail, casesFor, catalogue, categoryName, categoryNames, openCasesNearby, presentCase } from './cases.queries.ts';
+import { caseAfterAction, caseDetail, casesFor, catalogue, categoryNames, openCasesNearby, presentCase } from './cases.queries.ts';
 import {
   calendarParams,
   calendarView,
@@ -80,9 +80,9 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const { kase, replayed } = await reportCase(platform, by(request), request.body, { idempotencyKey: key });
+      const { kase, replayed, categoryName } = await reportCase(platform, by(request), request.body, { idempotencyKey: key });
       if (replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(201).send(presentCase(platform, kase, await categoryName(platform, kase.category_code), platform.clock.now()));
+      return reply.code(201).send(presentCase(platform, kase, categoryName, platform.clock.now()));
     },
   );
 

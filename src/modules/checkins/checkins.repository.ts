@@ -3,6 +3,7 @@ import type { Db, DbKind, Tables } from '../../platform/db/database.ts';
 import { forUpdateSkipLocked } from '../../platform/db/dialect.ts';
 import { insertInBatches } from '../../platform/db/batch.ts';
 import { underPrefixes } from '../../platform/db/prefix.ts';
+import { runReusable, selectReusable } from '../../platform/db/reusable.ts';
 import type {
   CareAlertEventTable,
   CareAlertTable,
@@ -35,6 +36,11 @@ async function inChunks<T>(values: string[], read: (chunk: string[]) => Promise<
 }
 
 const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
+/** A reusable write's answer (runReusable): whether it wrote exactly one row. */
+const wroteOne = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0) === 1;
+
+// Queries named `reusable` below run on every signal (a device's message, a tick): they go through
+// runReusable (platform/db/reusable.ts), compiled once, their values listed in the order the SQL takes them.
 
 // ── Subjects ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -42,8 +48,12 @@ export function insertSubjects(db: Executor, rows: SubjectRow[]): Promise<void> 
   return insertInBatches(db, 'care_subject', rows);
 }
 
-export function findSubject(db: Executor, id: string): Promise<SubjectRow | undefined> {
-  return db.selectFrom('care_subject').selectAll().where('id', '=', id).executeTakeFirst();
+/** Reusable. */
+export async function findSubject(db: Executor, id: string): Promise<SubjectRow | undefined> {
+  const [subject] = await selectReusable(db, 'care subject by id', [id], () =>
+    db.selectFrom('care_subject').selectAll().where('id', '=', id),
+  );
+  return subject;
 }
 
 export function findSubjectsById(db: Executor, ids: string[]): Promise<SubjectRow[]> {
@@ -208,8 +218,41 @@ export async function insertDevice(db: Executor, row: DeviceRow): Promise<void> 
   await db.insertInto('care_device').values(row).execute();
 }
 
-export function findDevice(db: Executor, id: string): Promise<DeviceRow | undefined> {
-  return db.selectFrom('care_device').selectAll().where('id', '=', id).executeTakeFirst();
+/** Reusable. */
+export async function findDevice(db: Executor, id: string): Promise<DeviceRow | undefined> {
+  const [device] = await selectReusable(db, 'care device by id', [id], () => db.selectFrom('care_device').selectAll().where('id', '=', id));
+  return device;
+}
+
+/** What a signal needs to know of the subject it speaks for. */
+export type SignalSubject = Pick<SubjectRow, 'id' | 'microgrid_code' | 'signals' | 'water_litres' | 'power_kwh' | 'removed_at'>;
+
+export interface DeviceSender {
+  device: Pick<DeviceRow, 'id' | 'kind' | 'retired_at'>;
+  subject: SignalSubject;
+}
+
+/** Reusable: a device and its subject in one read (every device message asks), or undefined for an unknown id. */
+export async function findDeviceSender(db: Executor, id: string): Promise<DeviceSender | undefined> {
+  const [row] = await selectReusable(db, 'care device with its subject', [id], () =>
+    db
+      .selectFrom('care_device')
+      .innerJoin('care_subject', 'care_subject.id', 'care_device.subject_id')
+      .select([
+        'care_device.kind',
+        'care_device.retired_at',
+        'care_device.subject_id',
+        'care_subject.microgrid_code',
+        'care_subject.signals',
+        'care_subject.water_litres',
+        'care_subject.power_kwh',
+        'care_subject.removed_at',
+      ])
+      .where('care_device.id', '=', id),
+  );
+  if (!row) return undefined;
+  const { kind, retired_at, subject_id, ...subject } = row;
+  return { device: { id, kind, retired_at }, subject: { id: subject_id, ...subject } };
 }
 
 export function findDeviceByApiKey(db: Executor, apiKeyId: string): Promise<DeviceRow | undefined> {
@@ -287,15 +330,34 @@ export function checkDueBefore(db: Executor, subjectId: string, ts: string, sinc
     .executeTakeFirst();
 }
 
-/** A waiting check is safe: false when it was not waiting any more (another signal, the deadline). */
+/** What a signal needs to know of the checks it may speak for. */
+export type SignalCheck = Pick<CheckRow, 'id' | 'state' | 'opens_at' | 'due_at'>;
+
+/** Reusable: a subject's checks opened by `ts` whose deadline is after `since`, soonest deadline first. */
+export function checksOpenedBy(db: Executor, subjectId: string, ts: string, since: string): Promise<SignalCheck[]> {
+  return selectReusable(db, 'care checks opened by, due after', [subjectId, ts, since], () =>
+    db
+      .selectFrom('care_check')
+      .select(['id', 'state', 'opens_at', 'due_at'])
+      .where('subject_id', '=', subjectId)
+      .where('opens_at', '<=', ts)
+      .where('due_at', '>', since)
+      .orderBy('due_at'),
+  );
+}
+
+/** Reusable. A waiting check is safe: false when it was not waiting any more (another signal, the deadline). */
 export async function markCheckSafe(db: Executor, id: string, at: string, via: SignalType, now: string): Promise<boolean> {
-  return changed(
-    await db
-      .updateTable('care_check')
-      .set((eb) => ({ state: 'safe' as CheckState, safe_at: at, safe_via: via, updated_at: now, version: eb('version', '+', 1) }))
-      .where('id', '=', id)
-      .where('state', '=', 'waiting')
-      .executeTakeFirst(),
+  const safe: CheckState = 'safe';
+  const waiting: CheckState = 'waiting';
+  return wroteOne(
+    await runReusable(db, 'care check safe if waiting', [safe, at, via, now, 1, id, waiting], () =>
+      db
+        .updateTable('care_check')
+        .set((eb) => ({ state: safe, safe_at: at, safe_via: via, updated_at: now, version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .where('state', '=', waiting),
+    ),
   );
 }
 
@@ -517,16 +579,34 @@ export function eventsOfAlert(db: Executor, alertId: string): Promise<AlertEvent
 
 // ── Signals ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Records a signal; false when this origin already sent this message id (a repeat: nothing to do). */
+/** Reusable. Records a signal; false when this origin already sent this message id (a repeat: nothing to do). */
 export async function insertSignal(db: Executor, row: SignalRow): Promise<boolean> {
-  const result = await db
-    .insertInto('care_signal')
-    .values(row)
-    .onConflict((oc) => oc.columns(['origin', 'message_id']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  // The columns in one fixed order, whatever the caller's: the order the kept SQL takes their values in.
+  const { origin, message_id, subject_id, device_id, type, ts, received_at, value, source, actor_id, effect, check_id } = row;
+  const ordered: SignalRow = {
+    origin,
+    message_id,
+    subject_id,
+    device_id,
+    type,
+    ts,
+    received_at,
+    value,
+    source,
+    actor_id,
+    effect,
+    check_id,
+  };
+  const result = await runReusable(db, 'care signal unless known', Object.values(ordered), () =>
+    db
+      .insertInto('care_signal')
+      .values(ordered)
+      .onConflict((oc) => oc.columns(['origin', 'message_id']).doNothing()),
+  );
+  return wroteOne(result);
 }
 
+/** Reusable. */
 export async function setSignalEffect(
   db: Executor,
   origin: string,
@@ -534,42 +614,43 @@ export async function setSignalEffect(
   effect: string,
   checkId: string | null,
 ): Promise<void> {
-  await db
-    .updateTable('care_signal')
-    .set({ effect, check_id: checkId })
-    .where('origin', '=', origin)
-    .where('message_id', '=', messageId)
-    .execute();
+  await runReusable(db, 'care signal effect', [effect, checkId, origin, messageId], () =>
+    db.updateTable('care_signal').set({ effect, check_id: checkId }).where('origin', '=', origin).where('message_id', '=', messageId),
+  );
 }
 
-/** The meter reading of a subject's `origin` (a device) at or before `ts`, latest first. */
-export function readingAtOrBefore(db: Executor, subjectId: string, type: SignalType, origin: string, ts: string) {
-  return db
-    .selectFrom('care_signal')
-    .select(['ts', 'value'])
-    .where('subject_id', '=', subjectId)
-    .where('type', '=', type)
-    .where('ts', '<=', ts)
-    .where('origin', '=', origin)
-    .where('value', 'is not', null)
-    .orderBy('ts', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+/** Reusable: the meter reading of a subject's `origin` (a device) at or before `ts`, latest first. */
+export async function readingAtOrBefore(db: Executor, subjectId: string, type: SignalType, origin: string, ts: string) {
+  const [reading] = await selectReusable(db, 'care signal reading at or before', [subjectId, type, ts, origin, 1], () =>
+    db
+      .selectFrom('care_signal')
+      .select(['ts', 'value'])
+      .where('subject_id', '=', subjectId)
+      .where('type', '=', type)
+      .where('ts', '<=', ts)
+      .where('origin', '=', origin)
+      .where('value', 'is not', null)
+      .orderBy('ts', 'desc')
+      .limit(1),
+  );
+  return reading;
 }
 
-/** The first meter reading of a subject's `origin` at or after `ts`. */
-export function readingAtOrAfter(db: Executor, subjectId: string, type: SignalType, origin: string, ts: string) {
-  return db
-    .selectFrom('care_signal')
-    .select(['ts', 'value'])
-    .where('subject_id', '=', subjectId)
-    .where('type', '=', type)
-    .where('ts', '>=', ts)
-    .where('origin', '=', origin)
-    .where('value', 'is not', null)
-    .orderBy('ts')
-    .limit(1)
-    .executeTakeFirst();
+/** Reusable: the first meter reading of a subject's `origin` at or after `ts`. */
+export async function readingAtOrAfter(db: Executor, subjectId: string, type: SignalType, origin: string, ts: string) {
+  const [reading] = await selectReusable(db, 'care signal reading at or after', [subjectId, type, ts, origin, 1], () =>
+    db
+      .selectFrom('care_signal')
+      .select(['ts', 'value'])
+      .where('subject_id', '=', subjectId)
+      .where('type', '=', type)
+      .where('ts', '>=', ts)
+      .where('origin', '=', origin)
+      .where('value', 'is not', null)
+      .orderBy('ts')
+      .limit(1),
+  );
+  return reading;
 }
 
 export function signalsOfSubject(db: Executor, subjectId: string, from: string, to: string): Promise<SignalRow[]> {
@@ -588,13 +669,14 @@ export async function pruneSignals(db: Executor, before: string): Promise<void> 
   await db.deleteFrom('care_signal').where('received_at', '<', before).execute();
 }
 
-/** One more rejected signal of this day, channel and reason. */
+/** Reusable: one more rejected signal of this day, channel and reason. */
 export async function countRejection(db: Executor, day: string, channel: string, reason: string): Promise<void> {
-  await db
-    .insertInto('care_signal_rejection')
-    .values({ day, channel, reason, count: 1 })
-    .onConflict((oc) => oc.columns(['day', 'channel', 'reason']).doUpdateSet({ count: sql<number>`care_signal_rejection.count + 1` }))
-    .execute();
+  await runReusable(db, 'care signal rejection counted', [day, channel, reason, 1], () =>
+    db
+      .insertInto('care_signal_rejection')
+      .values({ day, channel, reason, count: 1 })
+      .onConflict((oc) => oc.columns(['day', 'channel', 'reason']).doUpdateSet({ count: sql<number>`care_signal_rejection.count + 1` })),
+  );
 }
 
 export function rejectionsBetween(db: Executor, fromDay: string, toDay: string) {
@@ -611,8 +693,12 @@ export function rejectionsBetween(db: Executor, fromDay: string, toDay: string) 
 
 // ── Settings ─────────────────────────────────────────────────────────────────────────────────────
 
-export function findSettings(db: Executor) {
-  return db.selectFrom('care_setting').select(['settings', 'version']).where('id', '=', 1).executeTakeFirst();
+/** Reusable (a meter's reading, a panic read them). */
+export async function findSettings(db: Executor) {
+  const [row] = await selectReusable(db, 'care settings', [1], () =>
+    db.selectFrom('care_setting').select(['settings', 'version']).where('id', '=', 1),
+  );
+  return row;
 }
 
 /** Saves the settings over `version` (0: none stored yet); false when someone saved first. */

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type DialectAdapter, type Insertable, type Kysely, type QueryResult } from 'kysely';
+import { createQueryId, RawNode, type Compilable, type DialectAdapter, type Insertable, type Kysely, type QueryResult } from 'kysely';
 import type { Tables } from './database.ts';
 import type { AnyDb } from './dialect.ts';
 
@@ -13,7 +13,9 @@ import type { AnyDb } from './dialect.ts';
  * never kept and every call compiles, as without this), and only plain values (strings, numbers,
  * null, bytes) can be sent this way; anything else goes through Kysely as usual. A shape must say
  * everything that changes the SQL (the columns written, how many rows): the values are all that may
- * differ between two calls of one shape.
+ * differ between two calls of one shape. The check compares values position by position, so two values
+ * that are equal on the first call (two nulls) could be listed the wrong way round unnoticed: list them
+ * in the order the query is written, as `insertReusable` does by construction.
  */
 export async function runReusable<R>(
   db: AnyDb,
@@ -22,11 +24,12 @@ export async function runReusable<R>(
   build: () => Compilable<R>,
 ): Promise<QueryResult<R>> {
   const known = shapesOf(db.getExecutor().adapter);
-  const sqlText = known.get(shape);
-  if (sqlText !== undefined && values.every(isPlain))
-    return db.executeQuery<R>(CompiledQuery.raw(sqlText, [...values]) as CompiledQuery<R>);
+  const kept = known.get(shape);
+  const plain = values.every(isPlain);
+  if (kept && plain) return db.executeQuery<R>({ ...kept, parameters: values, queryId: createQueryId() });
   const compiled = build().compile();
-  if (sqlText === undefined && values.every(isPlain) && sameValues(compiled.parameters, values)) known.set(shape, compiled.sql);
+  if (!kept && plain && sameValues(compiled.parameters, values))
+    known.set(shape, { sql: compiled.sql, query: RawNode.createWithSql(compiled.sql) });
   return db.executeQuery(compiled);
 }
 
@@ -55,9 +58,15 @@ export async function insertReusable<T extends keyof Tables & string>(
 }
 
 // Per dialect: the SQL text differs (`?` against `$1`), and a transaction shares its database's adapter.
-const shapes = new WeakMap<DialectAdapter, Map<string, string>>();
+const shapes = new WeakMap<DialectAdapter, Map<string, Kept>>();
 
-function shapesOf(adapter: DialectAdapter): Map<string, string> {
+/** A kept shape: its SQL, and the node a raw query of that SQL is (built once, not per call). */
+interface Kept {
+  sql: string;
+  query: RawNode;
+}
+
+function shapesOf(adapter: DialectAdapter): Map<string, Kept> {
   let known = shapes.get(adapter);
   if (!known) shapes.set(adapter, (known = new Map()));
   return known;

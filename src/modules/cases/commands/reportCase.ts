@@ -50,12 +50,13 @@ export async function reportCase(
   by: By,
   report: CaseReport,
   options: ReportOptions = {},
-): Promise<{ kase: CaseRow; replayed: boolean }> {
+): Promise<{ kase: CaseRow; replayed: boolean; categoryName: string }> {
   const { db } = platform.database;
   const now = platform.clock.now();
   const call = options.idempotencyKey ? { callerId: by.actor.id, key: options.idempotencyKey, request: report } : null;
   // The row this call inserted; answered as is once committed, without reading it back.
   let inserted: CaseRow | undefined;
+  let categoryName: string | undefined;
   const answer = await once<{ id: string }>(db, call, now, async (remember) => {
     const { areaCode, point } = await placeOf(platform, report);
     await requireAttachments(platform, report.attachments);
@@ -64,6 +65,7 @@ export async function reportCase(
     if (!category || category.parent_code === null || !category.active) {
       throw unprocessable('case.unknown_category', 'Choose a category from the catalogue (a 小类 in use).', { categoryCode: report.categoryCode });
     }
+    categoryName = category.name;
     const address = report.address?.trim() || (await placeName(platform, areaCode));
     const id = await runAudited(platform, by, async (trx) => {
       const due = dueAfter(await workCalendar(platform, trx), now, await stageLimit(trx, 'verify', null));
@@ -145,8 +147,10 @@ export async function reportCase(
     return { status: 201, body: { id }, replayed: false };
   });
   // Not replayed: this call's own transaction committed the row. A replay reads the first call's case.
-  const kase = !answer.replayed && inserted?.id === answer.body.id ? inserted : await findCase(db, answer.body.id);
-  return { kase: kase!, replayed: answer.replayed };
+  const fresh = !answer.replayed && inserted?.id === answer.body.id;
+  const kase = fresh ? inserted! : (await findCase(db, answer.body.id))!;
+  const name = fresh ? categoryName! : ((await findCategory(db, kase.category_code))?.name ?? kase.category_code);
+  return { kase, replayed: answer.replayed, categoryName: name };
 }
 
 /**

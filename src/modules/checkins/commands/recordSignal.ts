@@ -6,9 +6,10 @@ import type { Platform } from '../../../platform/context.ts';
 import { residentsByPhone } from '../../people/people.contact.ts';
 import {
   alertsOfChecks,
+  checksOpenedBy,
   claimDueChecks,
   countRejection,
-  findDevice,
+  findDeviceSender,
   findSubject,
   findSubjectsByResidents,
   insertSignal,
@@ -17,10 +18,10 @@ import {
   readingAtOrBefore,
   setSignalEffect,
   type AlertRow,
-  type CheckRow,
-  type DeviceRow,
+  type DeviceSender,
+  type SignalCheck,
   type SignalRow,
-  type SubjectRow,
+  type SignalSubject,
 } from '../checkins.repository.ts';
 import { raiseClaimed, raisePanic, recordOutcomeIn, signalAlert } from '../checkins.ladder.ts';
 import { checkinSettings, FUTURE_TOLERANCE_MS, type CheckinSettings } from '../checkins.settings.ts';
@@ -200,9 +201,14 @@ async function ingest(
   const { subject, device } = await whoSent(platform, trx, input, options.within);
   const ts = at.toISOString();
   const origin = device ? device.id : input.source;
-  const plan = JSON.parse(subject.signals) as SignalType[];
   // A tick is a person who saw the subject: it always counts.
-  const counted = input.type === 'tick' || plan.includes(input.type);
+  const counted = input.type === 'tick' || planOf(subject.signals).includes(input.type);
+  // The checks the signal may speak for: the window it falls in, and those whose deadline passed in the day before it.
+  const candidates = await checksOpenedBy(trx, subject.id, ts, new Date(at.getTime() - 86_400_000).toISOString());
+  const inWindow = candidates.find((check) => check.due_at > ts);
+  const pastDue = candidates.filter((check) => check.due_at <= ts);
+  // Stored with the effect it will most likely have: when that is its effect, the signal costs one write.
+  const expected = expectedEffect(input.type, counted, inWindow, pastDue);
   const row: SignalRow = {
     origin,
     message_id: input.id,
@@ -214,21 +220,9 @@ async function ingest(
     value,
     source: input.source,
     actor_id: options.by?.actor.type === 'user' ? options.by.actor.id : null,
-    effect: 'received',
-    check_id: null,
+    effect: expected.effect,
+    check_id: expected.checkId,
   };
-  // The checks the signal may speak for: the window it falls in, and those whose deadline passed in the day before it.
-  const candidates = await trx
-    .selectFrom('care_check')
-    .selectAll()
-    .where('subject_id', '=', subject.id)
-    .where('opens_at', '<=', ts)
-    .where('due_at', '>', new Date(at.getTime() - 86_400_000).toISOString())
-    .orderBy('due_at')
-    .execute();
-  const inWindow = candidates.find((check) => check.due_at > ts);
-  const pastDue = candidates.filter((check) => check.due_at <= ts);
-
   if (!(await insertSignal(trx, row))) return { status: 'duplicate', subjectId: subject.id };
 
   const actor: Actor = options.by?.actor ?? systemActor(`signal-${input.source}`);
@@ -239,7 +233,9 @@ async function ingest(
 
   if (input.type === 'panic') {
     const day = businessDate(now, platform.config.timeZone);
-    const alert = await raisePanic(platform, trx, subject, `${origin}|${input.id}`, ts, day, actor, requestId);
+    // The alert names whom it is about in full (a panic is rare: one more read).
+    const whole = (await findSubject(trx, subject.id))!;
+    const alert = await raisePanic(platform, trx, whole, `${origin}|${input.id}`, ts, day, actor, requestId);
     alertIds.push(alert.id);
     effect = 'panic';
   }
@@ -247,14 +243,14 @@ async function ingest(
   if (counted) {
     // Meters need the district's thresholds, read when a reading is first weighed; other signals count as they are.
     let settings: CheckinSettings | undefined;
-    const counts = async (check: CheckRow) => {
+    const counts = async (check: SignalCheck) => {
       if (value === null) return true;
       settings ??= (await checkinSettings(trx)).settings;
       return meterCounts(trx, settings, subject, input.type, origin, value, ts, check.opens_at);
     };
     // Late: deadlines that passed before the signal. Waiting ones are raised now (the deadline is the
     // deadline), then every open alert among them hears that the subject is alive.
-    const late: CheckRow[] = [];
+    const late: SignalCheck[] = [];
     for (const check of pastDue) if ((check.state === 'waiting' || check.state === 'alerted') && (await counts(check))) late.push(check);
     if (inWindow?.state === 'alerted' && (await counts(inWindow))) late.push(inWindow); // sent in time, delivered late
     const waiting = late.filter((c) => c.state === 'waiting' && c.due_at <= now.toISOString()).map((c) => c.id);
@@ -310,8 +306,42 @@ async function ingest(
   } else if (effect === 'no_window' && (inWindow || pastDue.length > 0)) {
     effect = 'not_counted';
   }
-  await setSignalEffect(trx, origin, input.id, effect, checkId);
+  if (effect !== expected.effect || checkId !== expected.checkId) await setSignalEffect(trx, origin, input.id, effect, checkId);
   return { status: 'accepted', subjectId: subject.id, effect, checkId, alertIds };
+}
+
+/**
+ * The effect `ingest` will give a signal, as far as the checks read before it tell: the same rules,
+ * without the writes and readings they lead to. Exact when the signal changes nothing else (a window
+ * already safe or away, no window, not counted: most of a device's messages), and `safe` for a
+ * waiting window; `received` when alerts decide. A wrong guess costs the update that puts it right.
+ */
+function expectedEffect(
+  type: SignalType,
+  counted: boolean,
+  inWindow: SignalCheck | undefined,
+  pastDue: SignalCheck[],
+): { effect: SignalEffect | 'received'; checkId: string | null } {
+  let effect: SignalEffect = type === 'panic' ? 'panic' : 'no_window';
+  if (!counted) return { effect: effect === 'no_window' && (inWindow || pastDue.length > 0) ? 'not_counted' : effect, checkId: null };
+  if (inWindow?.state === 'alerted' || pastDue.some((check) => check.state === 'waiting' || check.state === 'alerted'))
+    return { effect: 'received', checkId: null };
+  if (!inWindow) return { effect, checkId: null };
+  if (inWindow.state === 'waiting') effect = 'safe';
+  else if (effect === 'no_window') effect = inWindow.state === 'away' ? 'away' : 'already_safe';
+  return { effect, checkId: inWindow.id };
+}
+
+/** A plan's counted signals (care_subject.signals), parsed once per distinct plan: a handful of them. */
+const plans = new Map<string, readonly SignalType[]>();
+function planOf(signals: string): readonly SignalType[] {
+  let plan = plans.get(signals);
+  if (!plan) {
+    plan = JSON.parse(signals) as SignalType[];
+    if (plans.size >= 256) plans.clear();
+    plans.set(signals, plan);
+  }
+  return plan;
 }
 
 /** The subject (and device) a signal is from, or a rejection. */
@@ -320,16 +350,15 @@ async function whoSent(
   trx: Trx,
   input: Parsed,
   within: string[] | undefined,
-): Promise<{ subject: SubjectRow; device: DeviceRow | null }> {
-  const inScope = (subject: SubjectRow | undefined) =>
+): Promise<{ subject: SignalSubject; device: DeviceSender['device'] | null }> {
+  const inScope = (subject: SignalSubject | undefined) =>
     subject && subject.removed_at === null && (!within || within.some((prefix) => subject.microgrid_code.startsWith(prefix)));
   if (input.deviceId !== undefined) {
-    const device = await findDevice(trx, input.deviceId);
-    if (!device || device.retired_at !== null) throw new Rejected('unknown_device');
-    if (!DEVICE_TYPES[device.kind].includes(input.type)) throw new Rejected('type_not_supported');
-    const subject = await findSubject(trx, device.subject_id);
-    if (!inScope(subject)) throw new Rejected('unknown_device');
-    return { subject: subject!, device };
+    const sender = await findDeviceSender(trx, input.deviceId);
+    if (!sender || sender.device.retired_at !== null) throw new Rejected('unknown_device');
+    if (!DEVICE_TYPES[sender.device.kind].includes(input.type)) throw new Rejected('type_not_supported');
+    if (!inScope(sender.subject)) throw new Rejected('unknown_device');
+    return sender;
   }
   if (input.phone !== undefined) {
     const residents = await residentsByPhone(platform, trx, input.phone);
@@ -357,7 +386,7 @@ async function whoSent(
 async function meterCounts(
   trx: Trx,
   settings: CheckinSettings,
-  subject: SubjectRow,
+  subject: SignalSubject,
   type: SignalType,
   origin: string,
   value: number,
