@@ -32,20 +32,13 @@ import { monthBounds } from '../src/modules/cases/cases.rankings.ts';
 import { copyOfCity, cachedDemoCity } from './demoCity.ts';
 import { cachedCaseDataset, cachedCaseDatasetOnPostgres, copyOfCaseDatasetOnPostgres, type CaseDataset } from './support/caseData.ts';
 import { freePort, startChild, waitFor200, type Child } from './support/children.ts';
+import { setting } from './support/settings.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'cases-latest.json');
 const HOST = '127.0.0.1';
 const PASSWORD = 'wangge-demo';
 const TIME_ZONE = 'Asia/Shanghai';
-
-function setting(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
-}
 
 const SETTINGS = {
   rounds: setting('BENCH_ROUNDS', 3, 1),

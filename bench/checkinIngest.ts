@@ -31,17 +31,10 @@ import { makeCheckinWorld, monday } from '../test/support/checkins.ts';
 import { makeHousehold } from '../test/support/factories.ts';
 import { startTestServer } from '../test/support/server.ts';
 import { freePort } from './support/children.ts';
+import { setting } from './support/settings.ts';
 
 const HOST = '127.0.0.1';
 const THIS_FILE = fileURLToPath(import.meta.url);
-
-function setting(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
-}
 
 const SETTINGS = {
   rounds: setting('BENCH_ROUNDS', 3, 1),

@@ -54,20 +54,13 @@ import { createLog } from '../src/platform/log.ts';
 import { openPlatform } from '../src/platform/open.ts';
 import { migrateToLatest } from '../src/schema.ts';
 import { cachedDemoCity, cachedDemoCityOnPostgres, copyOfCityOnPostgres } from './demoCity.ts';
+import { setting } from './support/settings.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'checkin-sweep-latest.json');
 const PASSWORD = 'wangge-demo';
 const TARGET_MS = 1000;
 const PG_ADMIN_URL = process.env.BENCH_PG_URL || undefined;
-
-function setting(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
-  return value;
-}
 
 const SETTINGS = {
   rounds: setting('BENCH_ROUNDS', 3, 1),

@@ -257,7 +257,8 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
     const board = page.locator('.overdue-board tbody tr.ant-table-row');
     await board.first().waitFor();
     expect(await board.count()).toBe(1);
-    expect(await board.first().innerText()).toContain('城市管理局');
+    // Names come after the rows (one request for the units on the board): the code first, then the name.
+    await expect.poll(() => board.first().innerText()).toContain('城市管理局');
 
     await page.goto(`/cases/${caseId}`);
     await page.locator('.case-handlers').getByText('城市管理局').waitFor(); // its own name it may read

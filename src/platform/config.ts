@@ -40,7 +40,10 @@ const envSchema = z.object({
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*$/, 'must be working periods such as 08:30-12:00,13:30-17:30')
     .default('08:30-12:00,13:30-17:30')
     .transform((v) => v.split(',').map((period) => ({ start: period.slice(0, 5), end: period.slice(6) })))
-    .refine((periods) => periods.every((p, i) => p.start < p.end && (i === 0 || periods[i - 1].end <= p.start)), 'periods must be in order and not overlap'),
+    .refine(
+      (periods) => periods.every((p, i) => p.start < p.end && (i === 0 || periods[i - 1].end <= p.start)),
+      'periods must be in order and not overlap',
+    ),
   CASE_SWEEP_INTERVAL_SECONDS: positiveInt(30),
   CHECKIN_SWEEP_INTERVAL_SECONDS: positiveInt(30),
   MQTT_URL: z.url({ protocol: /^(mqtts?|wss?|tcp)$/ }).optional(),

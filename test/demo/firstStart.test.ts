@@ -34,7 +34,12 @@ describe('the first start of an empty embedded database', () => {
     const routes = await db.selectFrom('case_route').select(['category_code', 'lead_department']).execute();
     expect(routes.map((r) => r.category_code).sort()).toEqual(leaves.map((l) => l.code).sort());
     expect(routes.every((r) => r.lead_department.startsWith('410804D'))).toBe(true);
-    const springFestival = await db.selectFrom('work_calendar_day').select(['day', 'kind']).where('day', '>=', '2026-02-14').where('day', '<=', '2026-02-28').execute();
+    const springFestival = await db
+      .selectFrom('work_calendar_day')
+      .select(['day', 'kind'])
+      .where('day', '>=', '2026-02-14')
+      .where('day', '<=', '2026-02-28')
+      .execute();
     expect(springFestival.filter((d) => d.kind === 'workday').map((d) => d.day)).toEqual(['2026-02-14', '2026-02-28']);
   });
 

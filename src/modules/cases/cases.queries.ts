@@ -33,7 +33,8 @@ type CaseView = z.infer<typeof caseView>;
 
 /** A case as the API shows it: the caller's name and contact masked, times as stored. */
 export function presentCase(platform: Platform, kase: CaseRow, categoryName: string, now: Date): CaseView {
-  const contact = kase.reporter_contact_enc && decryptField(piiKeysOf(platform), kase.reporter_contact_enc, 'dispatch_case.reporter_contact');
+  const contact =
+    kase.reporter_contact_enc && decryptField(piiKeysOf(platform), kase.reporter_contact_enc, 'dispatch_case.reporter_contact');
   return {
     id: kase.id,
     source: kase.source,
@@ -100,7 +101,12 @@ export async function caseAfterAction(platform: Platform, actor: Actor, caseId: 
   return presentDetail(platform, actor, kase, await handlersOf(db, caseId));
 }
 
-async function presentDetail(platform: Platform, actor: Actor, kase: CaseRow, handlers: CaseHandlerRow[]): Promise<z.infer<typeof caseDetailView>> {
+async function presentDetail(
+  platform: Platform,
+  actor: Actor,
+  kase: CaseRow,
+  handlers: CaseHandlerRow[],
+): Promise<z.infer<typeof caseDetailView>> {
   const db = platform.database.db;
   return {
     ...presentCase(platform, kase, await categoryName(platform, kase.category_code), platform.clock.now()),
@@ -218,7 +224,13 @@ export async function catalogue(platform: Platform, actor: Actor): Promise<z.inf
   authorize(actor, 'case.catalogue.read');
   const db = platform.database.db;
   const [categories, conditions] = await Promise.all([listCategories(db), listConditions(db)]);
-  const view = (c: (typeof categories)[number]) => ({ code: c.code, name: c.name, public: c.public === 1, active: c.active === 1, version: c.version });
+  const view = (c: (typeof categories)[number]) => ({
+    code: c.code,
+    name: c.name,
+    public: c.public === 1,
+    active: c.active === 1,
+    version: c.version,
+  });
   return {
     majors: categories
       .filter((c) => c.parent_code === null)
@@ -230,7 +242,13 @@ export async function catalogue(platform: Platform, actor: Actor): Promise<z.inf
             ...view(leaf),
             conditions: conditions
               .filter((d) => d.category_code === leaf.code)
-              .map((d) => ({ code: d.code, name: d.name, limit: { amount: d.limit_amount, unit: d.limit_unit }, closing: d.closing, version: d.version })),
+              .map((d) => ({
+                code: d.code,
+                name: d.name,
+                limit: { amount: d.limit_amount, unit: d.limit_unit },
+                closing: d.closing,
+                version: d.version,
+              })),
           })),
       })),
   };

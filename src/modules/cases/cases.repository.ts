@@ -72,7 +72,10 @@ export async function insertRoutes(db: Executor, rows: RouteRow[]): Promise<void
 }
 
 export async function countCategories(db: Executor): Promise<number> {
-  const row = await db.selectFrom('case_category').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('case_category')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -158,11 +161,7 @@ export function listCalendarDays(db: Executor): Promise<WorkCalendarDayTable[]> 
 
 /** Replaces one year's exceptions: a year's arrangement is published whole, so it is replaced whole. */
 export async function replaceCalendarYear(db: Executor, year: number, days: WorkCalendarDayTable[]): Promise<void> {
-  await db
-    .deleteFrom('work_calendar_day')
-    .where('day', '>=', `${year}-01-01`)
-    .where('day', '<=', `${year}-12-31`)
-    .execute();
+  await db.deleteFrom('work_calendar_day').where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).execute();
   if (days.length > 0) await db.insertInto('work_calendar_day').values(days).execute();
 }
 
@@ -192,7 +191,13 @@ export async function updateCase(db: Executor, id: string, version: number, chan
 }
 
 export function handlersOf(db: Executor, caseId: string): Promise<CaseHandlerRow[]> {
-  return db.selectFrom('case_handler').selectAll().where('case_id', '=', caseId).orderBy('role', 'desc').orderBy('department_code').execute();
+  return db
+    .selectFrom('case_handler')
+    .selectAll()
+    .where('case_id', '=', caseId)
+    .orderBy('role', 'desc')
+    .orderBy('department_code')
+    .execute();
 }
 
 /** A new dispatch replaces the departments at work: the case leaves the inboxes of the previous ones. */
@@ -286,9 +291,7 @@ export function escalationsOf(db: Executor, caseId: string) {
 
 /** Whose cases a list may show: an area's, a department's, or a worker's (their micro-grids and their own reports). */
 export type CaseReach =
-  | { kind: 'area'; prefixes: string[] }
-  | { kind: 'department'; code: string }
-  | { kind: 'worker'; prefixes: string[]; userId: string };
+  { kind: 'area'; prefixes: string[] } | { kind: 'department'; code: string } | { kind: 'worker'; prefixes: string[]; userId: string };
 
 export interface CaseFilter {
   reach: CaseReach;
@@ -414,11 +417,17 @@ export async function addTallies(db: Executor, increments: readonly { unit: stri
     sums.set(key, row);
   }
   const rows = [...sums.values()];
-  await runReusable(db, `case tallies x${rows.length}`, rows.flatMap((row) => [row.unit_code, row.day, row.measure, row.count]), () =>
-    db
-      .insertInto('case_tally')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['unit_code', 'day', 'measure']).doUpdateSet({ count: sql<number>`case_tally.count + excluded.count` })),
+  await runReusable(
+    db,
+    `case tallies x${rows.length}`,
+    rows.flatMap((row) => [row.unit_code, row.day, row.measure, row.count]),
+    () =>
+      db
+        .insertInto('case_tally')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['unit_code', 'day', 'measure']).doUpdateSet({ count: sql<number>`case_tally.count + excluded.count` }),
+        ),
   );
 }
 
@@ -475,7 +484,10 @@ export function allTallies(db: Executor) {
   return db.selectFrom('case_tally').selectAll().execute();
 }
 
-export async function replaceAllTallies(db: Executor, increments: readonly { unit: string; day: string; measure: string }[]): Promise<void> {
+export async function replaceAllTallies(
+  db: Executor,
+  increments: readonly { unit: string; day: string; measure: string }[],
+): Promise<void> {
   await db.deleteFrom('case_tally').execute();
   for (let i = 0; i < increments.length; i += 2000) await addTallies(db, increments.slice(i, i + 2000));
 }
@@ -533,7 +545,11 @@ export async function findRateSettings(db: Executor): Promise<{ settings: string
 
 export async function saveRateSettings(db: Executor, settings: string, version: number, at: string): Promise<boolean> {
   if (version === 0) {
-    const inserted = await db.insertInto('case_rate_setting').values({ id: 1, settings, updated_at: at, version: 1 }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    const inserted = await db
+      .insertInto('case_rate_setting')
+      .values({ id: 1, settings, updated_at: at, version: 1 })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1;
   }
   const updated = await db

@@ -101,7 +101,12 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
       config: {
         scopeProbe: { kind: 'unscoped', reason: 'the duplicate hint shows open public problems near a point, as anyone passing sees them' },
       },
-      schema: { tags, summary: 'Open cases of a category within 100 m (the duplicate hint)', querystring: nearbyQuery, response: { 200: nearbyView } },
+      schema: {
+        tags,
+        summary: 'Open cases of a category within 100 m (the duplicate hint)',
+        querystring: nearbyQuery,
+        response: { 200: nearbyView },
+      },
     },
     async (request) => openCasesNearby(platform, request.actor!, request.query),
   );
@@ -154,7 +159,9 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
   app.put(
     '/api/cases/calendar/:year',
     {
-      config: { scopeProbe: { kind: 'unscoped', reason: 'district-wide setting; only a district admin may change it (403 for everyone else)' } },
+      config: {
+        scopeProbe: { kind: 'unscoped', reason: 'district-wide setting; only a district admin may change it (403 for everyone else)' },
+      },
       schema: {
         tags,
         summary: 'Replace a year of the work calendar from its text file (one line per day or range)',
@@ -172,8 +179,15 @@ function rankingRoutes(app: ApiApp, platform: Platform): void {
   app.get(
     '/api/cases/rankings',
     {
-      config: { scopeProbe: { kind: 'target', url: '/api/cases/rankings?month=2026-03&level=community&within={foreignUnit}', expect: 404 } },
-      schema: { tags, summary: 'The month’s rates and weighted score of every unit of a level, ranked', querystring: rankingQuery, response: { 200: rankingView } },
+      config: {
+        scopeProbe: { kind: 'target', url: '/api/cases/rankings?month=2026-03&level=community&within={foreignUnit}', expect: 404 },
+      },
+      schema: {
+        tags,
+        summary: 'The month’s rates and weighted score of every unit of a level, ranked',
+        querystring: rankingQuery,
+        response: { 200: rankingView },
+      },
     },
     async (request) => monthlyRanking(platform, request.actor!, request.query),
   );
@@ -181,7 +195,9 @@ function rankingRoutes(app: ApiApp, platform: Platform): void {
   app.get(
     '/api/cases/rankings.xlsx',
     {
-      config: { scopeProbe: { kind: 'target', url: '/api/cases/rankings.xlsx?month=2026-03&level=community&within={foreignUnit}', expect: 404 } },
+      config: {
+        scopeProbe: { kind: 'target', url: '/api/cases/rankings.xlsx?month=2026-03&level=community&within={foreignUnit}', expect: 404 },
+      },
       schema: { tags, summary: 'The ranking as a spreadsheet', querystring: rankingQuery },
     },
     async (request, reply) => {
@@ -198,13 +214,21 @@ function rankingRoutes(app: ApiApp, platform: Platform): void {
     '/api/cases/figures',
     {
       config: { scopeProbe: { kind: 'target', url: '/api/cases/figures?unit={foreignUnit}&month=2026-03&measure=handled', expect: 404 } },
-      schema: { tags, summary: 'The cases behind one figure of a unit’s month', querystring: figureCasesQuery, response: { 200: caseListView } },
+      schema: {
+        tags,
+        summary: 'The cases behind one figure of a unit’s month',
+        querystring: figureCasesQuery,
+        response: { 200: caseListView },
+      },
     },
     async (request) => {
       const { items, nextCursor } = await casesBehindFigure(platform, request.actor!, request.query);
       const names = await categoryNames(platform);
       const now = platform.clock.now();
-      return { items: items.map((kase) => presentCase(platform, kase, names.get(kase.category_code) ?? kase.category_code, now)), nextCursor };
+      return {
+        items: items.map((kase) => presentCase(platform, kase, names.get(kase.category_code) ?? kase.category_code, now)),
+        nextCursor,
+      };
     },
   );
 
@@ -223,14 +247,27 @@ function rankingRoutes(app: ApiApp, platform: Platform): void {
   app.put(
     '/api/cases/rate-settings',
     {
-      config: { scopeProbe: { kind: 'unscoped', reason: 'district-wide setting; only a district admin may change it (403 for everyone else)' } },
-      schema: { tags, summary: 'Change the weights and exclusions of the monthly score', body: rateSettingsBody, response: { 200: rateSettingsAnswer } },
+      config: {
+        scopeProbe: { kind: 'unscoped', reason: 'district-wide setting; only a district admin may change it (403 for everyone else)' },
+      },
+      schema: {
+        tags,
+        summary: 'Change the weights and exclusions of the monthly score',
+        body: rateSettingsBody,
+        response: { 200: rateSettingsAnswer },
+      },
     },
     async (request) => updateRateSettings(platform, by(request), request.body),
   );
 }
 
-const categoryAnswer = (row: CategoryRow) => ({ code: row.code, name: row.name, public: row.public === 1, active: row.active === 1, version: row.version });
+const categoryAnswer = (row: CategoryRow) => ({
+  code: row.code,
+  name: row.name,
+  public: row.public === 1,
+  active: row.active === 1,
+  version: row.version,
+});
 const conditionAnswer = (row: ConditionRow) => ({
   code: row.code,
   name: row.name,
@@ -246,41 +283,77 @@ const routeAnswer = (row: RouteRow) => ({
   coHandlers: JSON.parse(row.co_handlers) as string[],
   version: row.version,
 });
-const districtSetting = { scopeProbe: { kind: 'unscoped', reason: 'the catalogue is the district’s; only a district admin may change it (403 for everyone else)' } } as const;
+const districtSetting = {
+  scopeProbe: { kind: 'unscoped', reason: 'the catalogue is the district’s; only a district admin may change it (403 for everyone else)' },
+} as const;
 
 /** Editing the catalogue and the routing rules (district admins, in the console). */
 function catalogueRoutes(app: ApiApp, platform: Platform): void {
   app.post(
     '/api/cases/categories',
-    { config: districtSetting, schema: { tags, summary: 'Add a major (2 digits) or leaf (4 digits) category', body: newCategoryBody, response: { 201: categoryView } } },
+    {
+      config: districtSetting,
+      schema: {
+        tags,
+        summary: 'Add a major (2 digits) or leaf (4 digits) category',
+        body: newCategoryBody,
+        response: { 201: categoryView },
+      },
+    },
     async (request, reply) => reply.code(201).send(categoryAnswer(await createCategory(platform, by(request), request.body))),
   );
   app.patch(
     '/api/cases/categories/:code',
     {
       config: districtSetting,
-      schema: { tags, summary: 'Rename, make private or public, retire or restore a category', params: categoryParams, body: categoryChangesBody, response: { 200: categoryView } },
+      schema: {
+        tags,
+        summary: 'Rename, make private or public, retire or restore a category',
+        params: categoryParams,
+        body: categoryChangesBody,
+        response: { 200: categoryView },
+      },
     },
     async (request) => categoryAnswer(await changeCategory(platform, by(request), request.params.code, request.body)),
   );
   app.post(
     '/api/cases/conditions',
-    { config: districtSetting, schema: { tags, summary: 'Add a filing condition with its limit to a leaf', body: newConditionBody, response: { 201: conditionView } } },
+    {
+      config: districtSetting,
+      schema: {
+        tags,
+        summary: 'Add a filing condition with its limit to a leaf',
+        body: newConditionBody,
+        response: { 201: conditionView },
+      },
+    },
     async (request, reply) => reply.code(201).send(conditionAnswer(await createCondition(platform, by(request), request.body))),
   );
   app.patch(
     '/api/cases/conditions/:code',
     {
       config: districtSetting,
-      schema: { tags, summary: 'Change a filing condition, its limit or its closing condition', params: conditionParams, body: conditionChangesBody, response: { 200: conditionView } },
+      schema: {
+        tags,
+        summary: 'Change a filing condition, its limit or its closing condition',
+        params: conditionParams,
+        body: conditionChangesBody,
+        response: { 200: conditionView },
+      },
     },
     async (request) => conditionAnswer(await changeCondition(platform, by(request), request.params.code, request.body)),
   );
   app.get(
     '/api/cases/routes',
     {
-      config: { scopeProbe: { kind: 'unscoped', reason: 'the routing rules are the district’s, the same for everyone who may read the catalogue' } },
-      schema: { tags, summary: 'Routing rules: category (and area) to lead department and co-handlers', response: { 200: z.object({ items: z.array(routeView) }) } },
+      config: {
+        scopeProbe: { kind: 'unscoped', reason: 'the routing rules are the district’s, the same for everyone who may read the catalogue' },
+      },
+      schema: {
+        tags,
+        summary: 'Routing rules: category (and area) to lead department and co-handlers',
+        response: { 200: z.object({ items: z.array(routeView) }) },
+      },
     },
     async (request) => {
       authorize(request.actor!, 'case.catalogue.read');
@@ -294,7 +367,16 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
   );
   app.patch(
     '/api/cases/routes/:id',
-    { config: districtSetting, schema: { tags, summary: 'Change a routing rule’s departments', params: routeParams, body: routeChangesBody, response: { 200: routeView } } },
+    {
+      config: districtSetting,
+      schema: {
+        tags,
+        summary: 'Change a routing rule’s departments',
+        params: routeParams,
+        body: routeChangesBody,
+        response: { 200: routeView },
+      },
+    },
     async (request) => routeAnswer(await changeRoute(platform, by(request), request.params.id, request.body)),
   );
   app.delete(

@@ -18,7 +18,18 @@ export function findUnit(db: Executor, code: string): Promise<OrgUnit | undefine
   return db.selectFrom('org_unit').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-const UNIT_HEADER = ['code', 'parent_code', 'name', 'level', 'created_at', 'updated_at', 'version', 'centroid_lng', 'centroid_lat', 'area_m2'] as const;
+const UNIT_HEADER = [
+  'code',
+  'parent_code',
+  'name',
+  'level',
+  'created_at',
+  'updated_at',
+  'version',
+  'centroid_lng',
+  'centroid_lat',
+  'area_m2',
+] as const;
 export type OrgUnitHeader = Omit<OrgUnit, 'geometry'>;
 
 /** A unit without its boundary (a micro-grid's is kilobytes): what naming and placing need. */

@@ -63,7 +63,9 @@ export async function reportCase(
     authorize(by.actor, 'case.report', areaCode);
     const category = await findCategory(db, report.categoryCode);
     if (!category || category.parent_code === null || !category.active) {
-      throw unprocessable('case.unknown_category', 'Choose a category from the catalogue (a 小类 in use).', { categoryCode: report.categoryCode });
+      throw unprocessable('case.unknown_category', 'Choose a category from the catalogue (a 小类 in use).', {
+        categoryCode: report.categoryCode,
+      });
     }
     categoryName = category.name;
     const address = report.address?.trim() || (await placeName(platform, areaCode));
@@ -87,7 +89,9 @@ export async function reportCase(
         attachments: JSON.stringify(report.attachments ?? []),
         reporter_user_id: by.actor.type === 'user' ? by.actor.id : null,
         reporter_name: report.reporter?.name ?? null,
-        reporter_contact_enc: report.reporter?.contact ? encryptField(piiKeysOf(platform), report.reporter.contact, 'dispatch_case.reporter_contact') : null,
+        reporter_contact_enc: report.reporter?.contact
+          ? encryptField(piiKeysOf(platform), report.reporter.contact, 'dispatch_case.reporter_contact')
+          : null,
         external_ref: options.externalRef ?? null,
         external_due_at: options.externalDeadline?.toISOString() ?? null,
         lead_department: null,
@@ -141,7 +145,12 @@ export async function reportCase(
       await remember(trx, 201, { id: row.id });
       return {
         result: row.id,
-        audit: { action: 'case.report', objectType: 'case', objectId: row.id, summary: { source: row.source, categoryCode: category.code, areaCode } },
+        audit: {
+          action: 'case.report',
+          objectType: 'case',
+          objectId: row.id,
+          summary: { source: row.source, categoryCode: category.code, areaCode },
+        },
       };
     });
     return { status: 201, body: { id }, replayed: false };
@@ -167,7 +176,9 @@ async function placeOf(platform: Platform, report: CaseReport): Promise<{ areaCo
   }
   const unit = report.areaCode ? await lookupUnit(db, report.areaCode) : undefined;
   if (!unit || unit.level === 'department') {
-    throw unprocessable('case.place_required', 'Give the location, or the micro-grid or unit it is in.', { areaCode: report.areaCode ?? null });
+    throw unprocessable('case.place_required', 'Give the location, or the micro-grid or unit it is in.', {
+      areaCode: report.areaCode ?? null,
+    });
   }
   return { areaCode: unit.code, point: null };
 }
