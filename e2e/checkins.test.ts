@@ -406,6 +406,11 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     // Her own "I'm fine" link, shown once.
     await page.getByRole('button', { name: '发放平安链接' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '发放' }).click();
+    // Issuing writes the token and its audit record; on a CI machine running every suite at once that
+    // has taken longer than the default wait. A refusal would show as an error message instead.
+    const shown = page.locator('.checkins-link-url').or(page.locator('.ant-message-error'));
+    await shown.first().waitFor({ timeout: 45_000 });
+    expect(await page.locator('.ant-message-error').count()).toBe(0);
     const url = await page.locator('.checkins-link-url').innerText();
     expect(url).toMatch(/\/c\/[A-Za-z0-9_-]{43}$/);
     expect(
