@@ -238,20 +238,7 @@ export async function raiseClaimed(
     rung: 0,
     next_rung_at: rungDueAt(settings, check.due_at, 1),
     overdue_due_at: overdueAt(settings, check.due_at),
-    overdue_at: null,
-    acknowledged_at: null,
-    acknowledged_by: null,
-    signal_at: null,
-    signal_type: null,
-    outcome: null,
-    outcome_note: null,
-    outcome_by: null,
-    outcome_at: null,
-    case_wanted: 0,
-    case_id: null,
-    created_at: at,
-    updated_at: at,
-    version: 1,
+    ...unanswered(at),
   }));
   await insertAlerts(trx, alerts);
   const events: AlertEventRow[] = [];
@@ -315,20 +302,7 @@ export async function raisePanic(
     rung: LADDER_TOP,
     next_rung_at: null,
     overdue_due_at: overdueAt(settings, ts < at ? ts : at),
-    overdue_at: null,
-    acknowledged_at: null,
-    acknowledged_by: null,
-    signal_at: null,
-    signal_type: null,
-    outcome: null,
-    outcome_note: null,
-    outcome_by: null,
-    outcome_at: null,
-    case_wanted: 0,
-    case_id: null,
-    created_at: at,
-    updated_at: at,
-    version: 1,
+    ...unanswered(at),
   };
   await insertAlerts(trx, [alert]);
   const levels = levelsOf(platform, subject.microgrid_code);
@@ -528,4 +502,24 @@ export async function recordOutcomeIn(
     return { title: '关爱对象需要救助', body: `${who(people)}：${OUTCOME_NAMES[outcome]}。已转为关爱服务案件，请指挥中心跟进。` };
   });
   return { ...alert, ...changes, version: alert.version + 1 };
+}
+
+/** What a newly raised alert has not had yet: an acknowledgement, a late signal, an outcome, a case. */
+function unanswered(at: string) {
+  return {
+    overdue_at: null,
+    acknowledged_at: null,
+    acknowledged_by: null,
+    signal_at: null,
+    signal_type: null,
+    outcome: null,
+    outcome_note: null,
+    outcome_by: null,
+    outcome_at: null,
+    case_wanted: 0,
+    case_id: null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+  };
 }

@@ -20,12 +20,12 @@ import {
   findSubjectsById,
   listAlerts,
   listSubjects,
-  rejectionsBetween,
   type AlertRow,
   type CheckRow,
   type Executor,
   type SubjectRow,
 } from './checkins.repository.ts';
+import { rejectionsBetween } from './checkins.signalLog.ts';
 import { subscriberState } from './checkins.mqtt.ts';
 import { checkinSettings, type Window } from './checkins.settings.ts';
 import { addDays, localInstant, today } from './checkins.windows.ts';

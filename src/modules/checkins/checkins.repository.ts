@@ -3,7 +3,7 @@ import type { Db, DbKind, Tables } from '../../platform/db/database.ts';
 import { forUpdateSkipLocked } from '../../platform/db/dialect.ts';
 import { insertInBatches } from '../../platform/db/batch.ts';
 import { underPrefixes } from '../../platform/db/prefix.ts';
-import { runReusable, selectReusable } from '../../platform/db/reusable.ts';
+import { runReusable, selectReusable, wroteOneRow } from '../../platform/db/reusable.ts';
 import type {
   CareAlertEventTable,
   CareAlertTable,
@@ -36,8 +36,6 @@ async function inChunks<T>(values: string[], read: (chunk: string[]) => Promise<
 }
 
 const changed = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows) === 1;
-/** A reusable write's answer (runReusable): whether it wrote exactly one row. */
-const wroteOne = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0) === 1;
 
 // Queries named `reusable` below run on every signal (a device's message, a tick): they go through
 // runReusable (platform/db/reusable.ts), compiled once, their values listed in the order the SQL takes them.
@@ -350,7 +348,7 @@ export function checksOpenedBy(db: Executor, subjectId: string, ts: string, sinc
 export async function markCheckSafe(db: Executor, id: string, at: string, via: SignalType, now: string): Promise<boolean> {
   const safe: CheckState = 'safe';
   const waiting: CheckState = 'waiting';
-  return wroteOne(
+  return wroteOneRow(
     await runReusable(db, 'care check safe if waiting', [safe, at, via, now, 1, id, waiting], () =>
       db
         .updateTable('care_check')
@@ -575,120 +573,6 @@ export async function insertAlertEventOnce(db: Executor, row: AlertEventRow): Pr
 
 export function eventsOfAlert(db: Executor, alertId: string): Promise<AlertEventRow[]> {
   return db.selectFrom('care_alert_event').selectAll().where('alert_id', '=', alertId).orderBy('at').orderBy('step').execute();
-}
-
-// ── Signals ──────────────────────────────────────────────────────────────────────────────────────
-
-/** Reusable. Records a signal; false when this origin already sent this message id (a repeat: nothing to do). */
-export async function insertSignal(db: Executor, row: SignalRow): Promise<boolean> {
-  // The columns in one fixed order, whatever the caller's: the order the kept SQL takes their values in.
-  const { origin, message_id, subject_id, device_id, type, ts, received_at, value, source, actor_id, effect, check_id } = row;
-  const ordered: SignalRow = {
-    origin,
-    message_id,
-    subject_id,
-    device_id,
-    type,
-    ts,
-    received_at,
-    value,
-    source,
-    actor_id,
-    effect,
-    check_id,
-  };
-  const result = await runReusable(db, 'care signal unless known', Object.values(ordered), () =>
-    db
-      .insertInto('care_signal')
-      .values(ordered)
-      .onConflict((oc) => oc.columns(['origin', 'message_id']).doNothing()),
-  );
-  return wroteOne(result);
-}
-
-/** Reusable. */
-export async function setSignalEffect(
-  db: Executor,
-  origin: string,
-  messageId: string,
-  effect: string,
-  checkId: string | null,
-): Promise<void> {
-  await runReusable(db, 'care signal effect', [effect, checkId, origin, messageId], () =>
-    db.updateTable('care_signal').set({ effect, check_id: checkId }).where('origin', '=', origin).where('message_id', '=', messageId),
-  );
-}
-
-/** Reusable: the meter reading of a subject's `origin` (a device) at or before `ts`, latest first. */
-export async function readingAtOrBefore(db: Executor, subjectId: string, type: SignalType, origin: string, ts: string) {
-  const [reading] = await selectReusable(db, 'care signal reading at or before', [subjectId, type, ts, origin, 1], () =>
-    db
-      .selectFrom('care_signal')
-      .select(['ts', 'value'])
-      .where('subject_id', '=', subjectId)
-      .where('type', '=', type)
-      .where('ts', '<=', ts)
-      .where('origin', '=', origin)
-      .where('value', 'is not', null)
-      .orderBy('ts', 'desc')
-      .limit(1),
-  );
-  return reading;
-}
-
-/** Reusable: the first meter reading of a subject's `origin` at or after `ts`. */
-export async function readingAtOrAfter(db: Executor, subjectId: string, type: SignalType, origin: string, ts: string) {
-  const [reading] = await selectReusable(db, 'care signal reading at or after', [subjectId, type, ts, origin, 1], () =>
-    db
-      .selectFrom('care_signal')
-      .select(['ts', 'value'])
-      .where('subject_id', '=', subjectId)
-      .where('type', '=', type)
-      .where('ts', '>=', ts)
-      .where('origin', '=', origin)
-      .where('value', 'is not', null)
-      .orderBy('ts')
-      .limit(1),
-  );
-  return reading;
-}
-
-export function signalsOfSubject(db: Executor, subjectId: string, from: string, to: string): Promise<SignalRow[]> {
-  return db
-    .selectFrom('care_signal')
-    .selectAll()
-    .where('subject_id', '=', subjectId)
-    .where('ts', '>=', from)
-    .where('ts', '<', to)
-    .orderBy('ts')
-    .execute();
-}
-
-/** Signals received before `before` are forgotten (the checks and alerts keep what they did). */
-export async function pruneSignals(db: Executor, before: string): Promise<void> {
-  await db.deleteFrom('care_signal').where('received_at', '<', before).execute();
-}
-
-/** Reusable: one more rejected signal of this day, channel and reason. */
-export async function countRejection(db: Executor, day: string, channel: string, reason: string): Promise<void> {
-  await runReusable(db, 'care signal rejection counted', [day, channel, reason, 1], () =>
-    db
-      .insertInto('care_signal_rejection')
-      .values({ day, channel, reason, count: 1 })
-      .onConflict((oc) => oc.columns(['day', 'channel', 'reason']).doUpdateSet({ count: sql<number>`care_signal_rejection.count + 1` })),
-  );
-}
-
-export function rejectionsBetween(db: Executor, fromDay: string, toDay: string) {
-  return db
-    .selectFrom('care_signal_rejection')
-    .selectAll()
-    .where('day', '>=', fromDay)
-    .where('day', '<=', toDay)
-    .orderBy('day')
-    .orderBy('channel')
-    .orderBy('reason')
-    .execute();
 }
 
 // ── Settings ─────────────────────────────────────────────────────────────────────────────────────

@@ -7,6 +7,7 @@ import { piiKeysOf } from '../../platform/pii/pii.keys.ts';
 import { indexOf, maskedResident } from './people.personalData.ts';
 import {
   findBuildingsById,
+  findResidentMicrogrids,
   findHouseholdsById,
   findResident,
   findResidentIdsAt,
@@ -119,6 +120,11 @@ export async function careResidents(platform: Platform, db: Executor, ids: strin
       ];
     }),
   );
+}
+
+/** The micro-grid each of these residents lives in now (those not found are left out): cheap, nothing decrypted. */
+export async function residentMicrogrids(db: Executor, ids: string[]): Promise<Map<string, string>> {
+  return new Map((await findResidentMicrogrids(db, ids)).map((row) => [row.id, row.microgrid_code]));
 }
 
 /** Residents under these code prefixes (the caller's scope, narrowed) with any of the tags. */

@@ -500,6 +500,13 @@ export function findResidentsById(db: Executor, ids: string[]): Promise<Resident
   return inChunks([...new Set(ids)], (chunk) => db.selectFrom('resident').selectAll().where('id', 'in', chunk).execute());
 }
 
+/** Where these residents live now: the micro-grid of each (no personal data read). */
+export function findResidentMicrogrids(db: Executor, ids: string[]): Promise<{ id: string; microgrid_code: string }[]> {
+  return inChunks([...new Set(ids)], (chunk) =>
+    db.selectFrom('resident').select(['id', 'microgrid_code']).where('id', 'in', chunk).execute(),
+  );
+}
+
 /** Households by id, for other modules naming the households they serve (people.contact.ts). */
 export function findHouseholdsById(db: Executor, ids: string[]): Promise<HouseholdRow[]> {
   return inChunks([...new Set(ids)], (chunk) => db.selectFrom('household').selectAll().where('id', 'in', chunk).execute());
@@ -527,7 +534,11 @@ export function findBuildingsById(db: Executor, ids: string[]): Promise<Building
 }
 
 /** Residents under the prefixes carrying any of the tags (JSON text arrays), by micro-grid then id. */
-export function findResidentsTagged(db: Executor, prefixes: string[], tags: string[]): Promise<Pick<ResidentRow, 'id' | 'microgrid_code'>[]> {
+export function findResidentsTagged(
+  db: Executor,
+  prefixes: string[],
+  tags: string[],
+): Promise<Pick<ResidentRow, 'id' | 'microgrid_code'>[]> {
   if (tags.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('resident')

@@ -72,6 +72,11 @@ function shapesOf(adapter: DialectAdapter): Map<string, Kept> {
   return known;
 }
 
+/** Whether a reusable write (`runReusable`) wrote exactly one row. */
+export function wroteOneRow(result: { numAffectedRows?: bigint }): boolean {
+  return Number(result.numAffectedRows ?? 0) === 1;
+}
+
 /** The shapes kept for this database's dialect: what a test checks to see that a hot query is reused. */
 export function keptShapes(db: AnyDb): string[] {
   return [...shapesOf(db.getExecutor().adapter).keys()];

@@ -7,6 +7,7 @@ import { addAway } from '../../../src/modules/checkins/commands/awayPeriods.ts';
 import { enrolSubject } from '../../../src/modules/checkins/commands/manageRoster.ts';
 import { recordSignal } from '../../../src/modules/checkins/commands/recordSignal.ts';
 import { sweepCheckins } from '../../../src/modules/checkins/commands/sweepCheckins.ts';
+import { updateHousehold } from '../../../src/modules/people/commands/updateHousehold.ts';
 import { fakeClock } from '../../support/clock.ts';
 import { DATABASES, HAS_POSTGRES } from '../../support/databases.ts';
 import { inbox, makeCheckinWorld, makeElder, monday, MONDAY_5AM, outbox } from '../../support/checkins.ts';
@@ -88,6 +89,34 @@ describe.each(DATABASES)('the curtain pact’s clock on %s', (kind) => {
     } finally {
       await restarted.close();
     }
+  });
+
+  it('follows a household that moves: the next planning puts its person’s checks in the new micro-grid', async () => {
+    const clock = fakeClock(MONDAY_5AM);
+    const server = await startTestServer(kind, {}, { clock });
+    servers.push(server);
+    const world = await makeCheckinWorld(server.platform);
+    const subject = await enrol(server.platform, world.elders['王秀英'].id);
+    const db = server.platform.database.db;
+    const household = await db
+      .selectFrom('resident')
+      .innerJoin('household', 'household.id', 'resident.household_id')
+      .select(['household.id', 'household.version'])
+      .where('resident.id', '=', world.elders['王秀英'].id)
+      .executeTakeFirstOrThrow();
+    await updateHousehold(server.platform, by, household.id, { version: household.version, microgridCode: world.codes.otherMicrogrid });
+
+    clock.set('2026-03-02T16:30:00.000Z'); // after midnight in Jiaozuo: Tuesday's planning
+    await sweepCheckins(server.platform);
+    const moved = await db.selectFrom('care_subject').select('microgrid_code').where('id', '=', subject).executeTakeFirstOrThrow();
+    expect(moved.microgrid_code).toBe(world.codes.otherMicrogrid);
+    const planned = await db
+      .selectFrom('care_check')
+      .select(['day', 'microgrid_code'])
+      .where('subject_id', '=', subject)
+      .where('day', '=', '2026-03-04')
+      .execute();
+    expect(planned).toEqual([{ day: '2026-03-04', microgrid_code: world.codes.otherMicrogrid }]);
   });
 
   it('plans no alert for a deadline from before someone joined, and none while they are away', async () => {

@@ -8,21 +8,17 @@ import {
   alertsOfChecks,
   checksOpenedBy,
   claimDueChecks,
-  countRejection,
   findDeviceSender,
   findSubject,
   findSubjectsByResidents,
-  insertSignal,
   markCheckSafe,
-  readingAtOrAfter,
-  readingAtOrBefore,
-  setSignalEffect,
   type AlertRow,
   type DeviceSender,
   type SignalCheck,
   type SignalRow,
   type SignalSubject,
 } from '../checkins.repository.ts';
+import { countRejection, insertSignal, readingAtOrAfter, readingAtOrBefore, setSignalEffect } from '../checkins.signalLog.ts';
 import { raiseClaimed, raisePanic, recordOutcomeIn, signalAlert } from '../checkins.ladder.ts';
 import { checkinSettings, FUTURE_TOLERANCE_MS, type CheckinSettings } from '../checkins.settings.ts';
 import {

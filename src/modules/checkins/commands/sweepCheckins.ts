@@ -3,7 +3,7 @@ import type { Trx } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { isUniqueViolation } from '../../../platform/db/dialect.ts';
 import { ulidFactory } from '../../../platform/ids.ts';
-import { careResidents } from '../../people/people.contact.ts';
+import { residentMicrogrids } from '../../people/people.contact.ts';
 import { openCareCase } from '../checkins.cases.ts';
 import {
   alertEvent,
@@ -29,12 +29,12 @@ import {
   listDueRungs,
   listWantedCases,
   moveSubject,
-  pruneSignals,
   updateAlert,
   type AlertRow,
   type CheckRow,
   type SubjectRow,
 } from '../checkins.repository.ts';
+import { pruneSignals } from '../checkins.signalLog.ts';
 import { checkinSettings, rungDueAt } from '../checkins.settings.ts';
 import { addDays, checksToPlan, today } from '../checkins.windows.ts';
 
@@ -116,7 +116,7 @@ export async function planChecks(platform: Platform): Promise<number> {
     after = subjects[subjects.length - 1].id;
     // A page in one transaction: one commit for its thousands of checks rather than one per statement.
     planned += await db.transaction().execute(async (trx) => {
-      await followMoves(platform, trx, subjects, at);
+      await followMoves(trx, subjects, at);
       const rows = await unplannedChecks(trx, subjects, days, tz, () => ulid(now.getTime()), at);
       await markAway(trx, rows);
       return insertChecks(trx, rows);
@@ -158,14 +158,13 @@ export async function markAway(db: Platform['database']['db'] | Trx, rows: Check
 }
 
 /** A household that moved takes its people to another micro-grid: their plans follow. */
-async function followMoves(platform: Platform, db: Trx, subjects: SubjectRow[], at: string): Promise<void> {
-  const residents = await careResidents(
-    platform,
+async function followMoves(db: Trx, subjects: SubjectRow[], at: string): Promise<void> {
+  const microgrids = await residentMicrogrids(
     db,
     subjects.map((s) => s.resident_id),
   );
   for (const subject of subjects) {
-    const now = residents.get(subject.resident_id)?.microgridCode;
+    const now = microgrids.get(subject.resident_id);
     if (now && now !== subject.microgrid_code) {
       await moveSubject(db, subject.id, now, at);
       subject.microgrid_code = now;
