@@ -403,14 +403,17 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     await page.locator('.checkins-away').getByText('无外出登记').waitFor();
     expect(await tomorrow()).toEqual({ state: 'waiting' });
 
-    // Her own "I'm fine" link, shown once.
+    // Her own "I'm fine" link, shown once: issued from the page as it opens, the request and its answer awaited
+    // by themselves (so a failure says whether the request left, and what came back).
+    await page.goto(`/checkins/subjects/${subject['褚秀珍']}`);
+    await page.locator('.checkins-contacts').waitFor();
     await page.getByRole('button', { name: '发放平安链接' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: '发放' }).click();
-    // Issuing writes the token and its audit record; on a CI machine running every suite at once that
-    // has taken longer than the default wait. A refusal would show as an error message instead.
-    const shown = page.locator('.checkins-link-url').or(page.locator('.ant-message-error'));
-    await shown.first().waitFor({ timeout: 45_000 });
-    expect(await page.locator('.ant-message-error').count()).toBe(0);
+    const issued = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/link'), {
+      timeout: 45_000,
+    });
+    await page.getByRole('dialog').getByRole('button', { name: '发放', exact: true }).click();
+    const answer = await issued;
+    expect(answer.status(), await answer.text()).toBe(200);
     const url = await page.locator('.checkins-link-url').innerText();
     expect(url).toMatch(/\/c\/[A-Za-z0-9_-]{43}$/);
     expect(
