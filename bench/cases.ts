@@ -31,7 +31,7 @@ import pg from 'pg';
 import { monthBounds } from '../src/modules/cases/cases.rankings.ts';
 import { copyOfCity, cachedDemoCity } from './demoCity.ts';
 import { cachedCaseDataset, cachedCaseDatasetOnPostgres, copyOfCaseDatasetOnPostgres, type CaseDataset } from './support/caseData.ts';
-import { freePort, startChild, waitFor200, type Child } from './support/children.ts';
+import { startBenchServers, type BenchServers, type Child } from './support/children.ts';
 import { setting } from './support/settings.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -80,55 +80,10 @@ async function login(base: string, username: string): Promise<string> {
   }
 }
 
-interface Servers {
-  bareBase: string;
-  base: string;
-  children: Child[];
-  stop(): Promise<void>;
-}
-
-async function startServers(dataDir: string, databaseUrl?: string): Promise<Servers> {
-  const [barePort, serverPort] = [await freePort(HOST), await freePort(HOST)];
-  const children: Child[] = [];
-  children.push(
-    startChild('bare Fastify server', ['--import', 'tsx', 'bench/bareServer.ts'], { ...process.env, PORT: String(barePort), HOST }, ROOT),
-  );
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(serverPort),
-    HOST,
-    LOG_LEVEL: 'warn',
-    WANGGE_DEMO: '0',
-    LOGIN_RATE_PER_IP: '1000',
-  };
-  delete env.DATABASE_URL;
-  delete env.PUBLIC_URL;
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  children.push(
-    startChild(
-      'wangge server',
-      [...(process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'bin/wangge.js', 'serve'],
-      env,
-      ROOT,
-    ),
-  );
-  const servers = {
-    bareBase: `http://${HOST}:${barePort}`,
-    base: `http://${HOST}:${serverPort}`,
-    children,
-    stop: () => Promise.all(children.map((child) => child.stop())).then(() => undefined),
-  };
+/** Both servers of the HTTP parts, started with the time it took logged. */
+async function startServers(dataDir: string, databaseUrl?: string): Promise<BenchServers> {
   const started = performance.now();
-  try {
-    await Promise.all([
-      waitFor200(children[0], `${servers.bareBase}/bare`, 300_000),
-      waitFor200(children[1], `${servers.base}/api/health`, 300_000),
-    ]);
-  } catch (error) {
-    await servers.stop();
-    throw error;
-  }
+  const servers = await startBenchServers(ROOT, HOST, dataDir, databaseUrl);
   log(`  servers ready in ${((performance.now() - started) / 1000).toFixed(1)} s (migrations included)`);
   return servers;
 }
@@ -168,7 +123,7 @@ interface ReportFigures {
 async function measureReports() {
   const city = await cachedDemoCity(1, PASSWORD, log);
   const dataDir = await mkdtemp(join(os.tmpdir(), 'wangge-bench-cases-run-'));
-  let servers: Servers | undefined;
+  let servers: BenchServers | undefined;
   try {
     await copyOfCity(city, dataDir);
     // The worker who reports: the first demo worker, in their first micro-grid.
@@ -463,7 +418,7 @@ async function measureReads(database: 'sqlite' | 'postgres') {
       `(${dataset.databaseUrl ?? dataset.dataDir})`,
   );
   const dataDir = await mkdtemp(join(os.tmpdir(), 'wangge-bench-cases-run-'));
-  let servers: Servers | undefined;
+  let servers: BenchServers | undefined;
   let drop = async () => {};
   const copyStarted = performance.now();
   try {

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoCity } from '../src/demo/city.ts';
 import { cachedDemoCity, cachedDemoCityOnPostgres, copyOfCity, copyOfCityOnPostgres } from './demoCity.ts';
-import { freePort, startChild, waitFor200, type Child } from './support/children.ts';
+import { startBenchServers, type BenchServers } from './support/children.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     ? await cachedDemoCityOnPostgres(SCALE, PASSWORD, PG_ADMIN_URL, log)
     : await cachedDemoCity(SCALE, PASSWORD, log);
   const dataDir = await mkdtemp(join(os.tmpdir(), 'wangge-bench-registry-'));
-  const children: Child[] = [];
+  let servers: BenchServers | undefined;
   let dropCopy = async () => {};
   try {
     const copyStarted = performance.now();
@@ -117,27 +117,9 @@ async function main(): Promise<void> {
       await copyOfCity(city, dataDir);
     }
     log(`copied the cached city (${city.databaseUrl ?? city.dataDir}) in ${((performance.now() - copyStarted) / 1000).toFixed(1)} s`);
-    const [barePort, serverPort] = [await freePort(HOST), await freePort(HOST)];
-    const bareBase = `http://${HOST}:${barePort}`;
-    const base = `http://${HOST}:${serverPort}`;
-    children.push(
-      startChild('bare Fastify server', ['--import', 'tsx', 'bench/bareServer.ts'], { ...process.env, PORT: String(barePort), HOST }, ROOT),
-    );
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(serverPort),
-      HOST,
-      LOG_LEVEL: 'warn',
-      WANGGE_DEMO: '0',
-      LOGIN_RATE_PER_IP: '1000',
-    };
-    delete env.DATABASE_URL;
-    delete env.PUBLIC_URL;
-    if (runDatabaseUrl) env.DATABASE_URL = runDatabaseUrl;
-    children.push(startChild('wangge server', ['bin/wangge.js', 'serve'], env, ROOT));
     const serverStarted = performance.now();
-    await Promise.all([waitFor200(children[0], `${bareBase}/bare`, 300_000), waitFor200(children[1], `${base}/api/health`, 300_000)]);
+    servers = await startBenchServers(ROOT, HOST, dataDir, runDatabaseUrl);
+    const { bareBase, base, children } = servers;
     log(`server ready in ${((performance.now() - serverStarted) / 1000).toFixed(1)} s (migrations included)`);
 
     const last = demoCity(SCALE)[SCALE - 1];
@@ -236,7 +218,7 @@ async function main(): Promise<void> {
     lines.push('', 'ratio: the target p95 over the bare route p95 in the same round; median over rounds.', '');
     process.stdout.write(lines.join('\n'));
   } finally {
-    await Promise.all(children.map((child) => child.stop()));
+    await servers?.stop();
     await dropCopy();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -90,3 +90,58 @@ export async function waitFor200(child: Child, url: string, timeoutMs = 60_000):
   }
   throw new Error(`${child.name}: ${url} did not answer 200 within ${timeoutMs / 1000} s (last: ${last})\n${child.output()}`);
 }
+
+/** A bare Fastify baseline and a `wangge serve` on a data dir (or a PostgreSQL database), both answering. */
+export interface BenchServers {
+  bareBase: string;
+  base: string;
+  /** The bare server first, then wangge. */
+  children: Child[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts both servers of an HTTP benchmark on free ports of `host`: the demo never loads, logins are
+ * not throttled, and `BENCH_SERVER_NODE_OPTIONS` reaches wangge's node (e.g. `--cpu-prof`).
+ */
+export async function startBenchServers(root: string, host: string, dataDir: string, databaseUrl?: string): Promise<BenchServers> {
+  const [barePort, serverPort] = [await freePort(host), await freePort(host)];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(serverPort),
+    HOST: host,
+    LOG_LEVEL: 'warn',
+    WANGGE_DEMO: '0',
+    LOGIN_RATE_PER_IP: '1000',
+  };
+  delete env.DATABASE_URL;
+  delete env.PUBLIC_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const nodeOptions = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const children = [
+    startChild(
+      'bare Fastify server',
+      ['--import', 'tsx', 'bench/bareServer.ts'],
+      { ...process.env, PORT: String(barePort), HOST: host },
+      root,
+    ),
+    startChild('wangge server', [...nodeOptions, 'bin/wangge.js', 'serve'], env, root),
+  ];
+  const servers: BenchServers = {
+    bareBase: `http://${host}:${barePort}`,
+    base: `http://${host}:${serverPort}`,
+    children,
+    stop: () => Promise.all(children.map((child) => child.stop())).then(() => undefined),
+  };
+  try {
+    await Promise.all([
+      waitFor200(children[0], `${servers.bareBase}/bare`, 300_000),
+      waitFor200(children[1], `${servers.base}/api/health`, 300_000),
+    ]);
+  } catch (error) {
+    await servers.stop();
+    throw error;
+  }
+  return servers;
+}
