@@ -4,7 +4,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Log } from '../log.ts';
-import { startCheckpointer } from './checkpointer.ts';
 
 /**
  * Every table of the platform. Empty here on purpose: each module's `*.tables.ts` adds its own
@@ -38,20 +37,16 @@ export function sqliteFile(dataDir: string): string {
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.databaseUrl ? openPostgres(options) : openSqlite(sqliteFile(options.dataDir), options.log);
+  return options.databaseUrl ? openPostgres(options) : openSqlite(sqliteFile(options.dataDir));
 }
 
-export function openSqlite(file: string, log?: Log): Database {
+export function openSqlite(file: string): Database {
   mkdirSync(dirname(file), { recursive: true });
   const handle = new BetterSqlite3(file);
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
-  // Checkpoints run on a worker thread (checkpointer.ts); the WAL file is cut back to 64 MiB when it restarts.
-  handle.pragma('wal_autocheckpoint = 0');
-  handle.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  const checkpointer = startCheckpointer(file, () => handle.open && handle.pragma('wal_autocheckpoint = 1000'), log);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     db,
@@ -60,10 +55,7 @@ export function openSqlite(file: string, log?: Log): Database {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: async () => {
-      await checkpointer.stop();
-      await db.destroy();
-    },
+    close: () => db.destroy(),
   };
 }
 
