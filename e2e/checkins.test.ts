@@ -355,7 +355,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     expect(board.problems).toEqual([]);
   });
 
-  test('a person’s page: the 30-day calendar, contacts revealed with a reason, an away period, the personal link', async () => {
+  test('a person’s page: the 30-day calendar, contacts revealed with a reason, an away period', async () => {
     const { page } = board;
     await page.goto(`/checkins/subjects/${subject['王秀英']}`);
     await page.locator('.checkins-subject-name').getByText('王*英').waitFor();
@@ -403,25 +403,6 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     await page.locator('.checkins-away').getByText('无外出登记').waitFor();
     expect(await tomorrow()).toEqual({ state: 'waiting' });
 
-    // Her own "I'm fine" link, shown once: issued from the page as it opens, the request and its answer awaited
-    // by themselves (so a failure says whether the request left, and what came back).
-    await page.goto(`/checkins/subjects/${subject['褚秀珍']}`);
-    await page.locator('.checkins-contacts').waitFor();
-    await page.getByRole('button', { name: '发放平安链接' }).click();
-    const issued = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/link'), {
-      timeout: 45_000,
-    });
-    await page.getByRole('dialog').getByRole('button', { name: '发放', exact: true }).click();
-    const answer = await issued;
-    expect(answer.status(), await answer.text()).toBe(200);
-    const url = await page.locator('.checkins-link-url').innerText();
-    expect(url).toMatch(/\/c\/[A-Za-z0-9_-]{43}$/);
-    expect(
-      (await server.app.inject({ method: 'GET', url: new URL(url).pathname, headers: { accept: 'application/json' } })).json(),
-    ).toEqual({
-      checkedIn: false,
-      at: null,
-    });
     expect(board.problems).toEqual([]);
   });
 
