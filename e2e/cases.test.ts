@@ -355,6 +355,10 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
       await openList.locator('.ant-select-item-option', { hasText: '城市管理局' }).click();
       await admin.page.keyboard.press('Escape'); // closes the list, not the dialog
       await expect.poll(() => openList.count()).toBe(0);
+      // Both choices shown in their fields before the dispatch is confirmed (a loaded browser can lag behind the clicks).
+      const chosen = dialog.locator('.ant-select');
+      await chosen.filter({ hasText: `单位${world.codes.otherDepartment}` }).waitFor();
+      await chosen.filter({ hasText: '城市管理局' }).waitFor();
     });
     const handlers = admin.page.locator('.case-handlers');
     await handlers
