@@ -5,6 +5,9 @@
 //              without a fresh Idempotency-Key per request; baseline: POST /bare of bench/bareServer.ts
 //              with the same body, in interleaved rounds as bench/run.ts measures (target >= 4,000/s).
 //              Then no loss: the stored cases against the 201s counted, and `wangge audit verify`.
+//              And the floor under it: the SQL of BENCH_FLOOR_GROUP (64) reports sent at once to a server
+//              in this process, replayed BENCH_FLOOR_TIMES (100) times on its own with fresh ids
+//              (support/sqlFloor.ts): what SQLite alone allows, with no HTTP or JavaScript around it.
 //   lists      GET /api/cases at BENCH_CASES (1,000,000) cases, as the district admin (first page, a
 //              category, the second page by cursor), a subdistrict admin (state=dispatched), a community
 //              admin (overdue=true) and a department (its inbox): target p95 < 50 ms.
@@ -29,10 +32,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { monthBounds } from '../src/modules/cases/cases.rankings.ts';
-import { copyOfCity, cachedDemoCity } from './demoCity.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { startServer } from '../src/server.ts';
+import { copyOfCity, cachedDemoCity, type CachedCity } from './demoCity.ts';
 import { cachedCaseDataset, cachedCaseDatasetOnPostgres, copyOfCaseDatasetOnPostgres, type CaseDataset } from './support/caseData.ts';
 import { startBenchServers, type BenchServers, type Child } from './support/children.ts';
 import { setting } from './support/settings.ts';
+import { recordStatements, replayStatements } from './support/sqlFloor.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_FILE = join(ROOT, 'bench', 'results', 'cases-latest.json');
@@ -48,6 +54,8 @@ const SETTINGS = {
   cases: setting('BENCH_CASES', 1_000_000, 1000),
   requests: setting('BENCH_REQUESTS', 200, 20),
   rankingRequests: setting('BENCH_RANKING_REQUESTS', 40, 10),
+  floorGroup: setting('BENCH_FLOOR_GROUP', 64, 1),
+  floorTimes: setting('BENCH_FLOOR_TIMES', 100, 1),
 };
 const WARMUP_REQUESTS = 10;
 const PG_ADMIN_URL = process.env.BENCH_PG_URL || undefined;
@@ -120,37 +128,50 @@ interface ReportFigures {
   rounds: ReportRound[];
 }
 
+interface ReportingWorker {
+  id: string;
+  username: string;
+  microgrid: string;
+}
+
+/** The worker who reports: the first demo worker, in their first micro-grid. */
+function reportingWorker(file: string): ReportingWorker {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `select u.id, u.username, m.microgrid_code as microgrid from app_user u join user_microgrid m on m.user_id = u.id
+          where u.role = 'microgrid_worker' order by u.username, m.microgrid_code limit 1`,
+      )
+      .get() as ReportingWorker;
+  } finally {
+    db.close();
+  }
+}
+
+/** The report every request sends: the same body for the bare route, the server and the floor. */
+function reportOf(worker: ReportingWorker) {
+  return {
+    categoryCode: '0101',
+    areaCode: worker.microgrid,
+    address: '马村区幸福路12号楼东侧',
+    description: '楼道口堆放生活垃圾和废弃家具，影响通行，请尽快清理',
+  };
+}
+
 async function measureReports() {
   const city = await cachedDemoCity(1, PASSWORD, log);
   const dataDir = await mkdtemp(join(os.tmpdir(), 'wangge-bench-cases-run-'));
   let servers: BenchServers | undefined;
   try {
     await copyOfCity(city, dataDir);
-    // The worker who reports: the first demo worker, in their first micro-grid.
     const file = join(dataDir, 'wangge.sqlite');
-    const worker = (() => {
-      const db = new BetterSqlite3(file, { readonly: true });
-      try {
-        return db
-          .prepare(
-            `select u.id, u.username, m.microgrid_code as microgrid from app_user u join user_microgrid m on m.user_id = u.id
-              where u.role = 'microgrid_worker' order by u.username, m.microgrid_code limit 1`,
-          )
-          .get() as { id: string; username: string; microgrid: string };
-      } finally {
-        db.close();
-      }
-    })();
+    const worker = reportingWorker(file);
     const casesBefore = countCases(file, worker.id);
     log(`reports: \`wangge serve\` on a copy of the cached demo district (SQLite), reporting as ${worker.username}`);
     servers = await startServers(dataDir);
     const token = await login(servers.base, worker.username);
-    const body = JSON.stringify({
-      categoryCode: '0101',
-      areaCode: worker.microgrid,
-      address: '马村区幸福路12号楼东侧',
-      description: '楼道口堆放生活垃圾和废弃家具，影响通行，请尽快清理',
-    });
+    const body = JSON.stringify(reportOf(worker));
     const json = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const targets: ReportTarget[] = [
       {
@@ -272,9 +293,65 @@ async function measureReports() {
         rounds: own,
       };
     });
-    return { worker: worker.username, figures, check: { created, stored, keyed, keysStored, inFlightAtMost, noLoss, audit } };
+    const floor = await measureReportSql(city);
+    return { worker: worker.username, figures, floor, check: { created, stored, keyed, keysStored, inFlightAtMost, noLoss, audit } };
   } finally {
     await servers?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The floor under the reports figure: BENCH_FLOOR_GROUP reports sent at once to a server in this
+ * process (after as many one by one, to warm its caches), so that the group commit takes them
+ * together as it does under load; their SQL recorded, then replayed BENCH_FLOOR_TIMES times alone.
+ */
+async function measureReportSql(city: CachedCity) {
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'wangge-bench-cases-floor-'));
+  try {
+    await copyOfCity(city, dataDir);
+    const file = join(dataDir, 'wangge.sqlite');
+    const worker = reportingWorker(file);
+    const config = loadConfig({ DATA_DIR: dataDir, WANGGE_DEMO: '0', LOG_LEVEL: 'silent', HOST, PORT: '0' });
+    const server = await startServer(config, { jobs: false, webDir: '/nonexistent' });
+    let recorded;
+    try {
+      const signedIn = await server.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username: worker.username, password: PASSWORD },
+      });
+      const headers = { authorization: `Bearer ${signedIn.json().token}` };
+      const report = () => server.app.inject({ method: 'POST', url: '/api/cases', headers, payload: reportOf(worker) });
+      for (let i = 0; i < SETTINGS.floorGroup; i++) await report();
+      recorded = await recordStatements(async () => {
+        const answers = await Promise.all(Array.from({ length: SETTINGS.floorGroup }, report));
+        const refused = answers.find((answer) => answer.statusCode !== 201);
+        if (refused) throw new Error(`floor: a report was answered ${refused.statusCode} ${refused.body}`);
+      });
+    } finally {
+      await server.close();
+    }
+    const before = { cases: countCases(file, worker.id), audit: countRows(file, 'audit_record') };
+    const replay = replayStatements(file, recorded, SETTINGS.floorTimes, Date.now() + 60_000);
+    const reports = SETTINGS.floorGroup * SETTINGS.floorTimes;
+    // Believed only if the replay wrote what as many reports write: a case and an audit record each.
+    const added = { cases: countCases(file, worker.id) - before.cases, audit: countRows(file, 'audit_record') - before.audit };
+    if (added.cases !== reports || added.audit !== reports) {
+      throw new Error(`floor: the replay added ${added.cases} cases and ${added.audit} audit records, not ${reports} each`);
+    }
+    const passMs = median(replay.passMs);
+    const floor = {
+      reportsPerSecond: SETTINGS.floorGroup / (passMs / 1000),
+      microsEach: (passMs * 1000) / SETTINGS.floorGroup,
+      overallReportsPerSecond: reports / (replay.ms / 1000),
+      statementsPerReport: replay.statements / SETTINGS.floorGroup,
+      transactionsPerGroup: replay.transactions,
+      reports,
+    };
+    log(`  floor: SQL alone ${Math.round(floor.reportsPerSecond)} reports/s (${floor.microsEach.toFixed(0)} µs each), load ${load1()}`);
+    return floor;
+  } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -589,6 +666,11 @@ async function main(): Promise<void> {
       `no loss: ${reports.check.created} answered 201, ${reports.check.stored} stored (up to ${reports.check.inFlightAtMost} more may be answers autocannon dropped at the end of a run); ` +
         `${reports.check.keyed} keyed, ${reports.check.keysStored} keys remembered: ${reports.check.noLoss ? 'OK' : 'LOST REPORTS'}`,
       reports.check.audit,
+      `the floor, SQL alone: the ${reports.floor.statementsPerReport.toFixed(1)} statements a report runs (${SETTINGS.floorGroup} sent at once, ` +
+        `${reports.floor.transactionsPerGroup} transaction(s)), replayed ${reports.floor.reports.toLocaleString('en')} times through better-sqlite3 ` +
+        `with fresh ids: ${Math.round(reports.floor.reportsPerSecond)} reports/s (median of the ${SETTINGS.floorTimes} groups; ` +
+        `${Math.round(reports.floor.overallReportsPerSecond)}/s over all), ${reports.floor.microsEach.toFixed(0)} µs each ` +
+        `(${(TARGETS.reportsPerSecond / reports.floor.reportsPerSecond).toFixed(2)} of one core at ${TARGETS.reportsPerSecond}/s)`,
     );
   }
   if (PARTS.has('lists')) {
