@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/context.ts';
 import { ulidFactory } from '../../platform/ids.ts';
 import { notifyAll, type Notification, type Recipient } from '../../platform/notify/notify.enqueue.ts';
 import { normaliseMobile } from '../../platform/notify/notify.sealed.ts';
-import { careResidents, workerAccountsOf, type CareResident } from '../people/people.contact.ts';
+import { residentsInMessages, workerAccountsOf, type ResidentInMessage } from '../people/people.contact.ts';
 import { openContacts, type Contact } from './checkins.personalData.ts';
 import {
   eventsOfAlert,
@@ -61,7 +61,7 @@ export const refKey = (ref: RecipientRef) =>
 
 export interface AlertPeople {
   subject: SubjectRow;
-  resident: CareResident | undefined;
+  resident: ResidentInMessage | undefined;
   caretakers: string[];
   contacts: Contact[];
 }
@@ -166,8 +166,7 @@ export async function peopleOf(
   withContacts: boolean,
 ): Promise<Map<string, AlertPeople>> {
   const subjects = await findSubjectsById(trx, subjectIds);
-  const residents = await careResidents(
-    platform,
+  const residents = await residentsInMessages(
     trx,
     subjects.map((s) => s.resident_id),
   );

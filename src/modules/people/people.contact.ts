@@ -4,10 +4,13 @@ import type { Db, Tables } from '../../platform/db/database.ts';
 import { normaliseMobile } from '../../platform/notify/notify.sealed.ts';
 import { decryptField } from '../../platform/pii/pii.crypto.ts';
 import { piiKeysOf } from '../../platform/pii/pii.keys.ts';
+import { maskName } from '../../platform/pii/pii.mask.ts';
 import { indexOf, maskedResident } from './people.personalData.ts';
 import {
   findBuildingsById,
+  findHouseholdAddresses,
   findResidentMicrogrids,
+  findResidentNames,
   findHouseholdsById,
   findResident,
   findResidentIdsAt,
@@ -119,6 +122,26 @@ export async function careResidents(platform: Platform, db: Executor, ids: strin
         },
       ];
     }),
+  );
+}
+
+/** A resident as a message about them names them: masked, and in clear only for their own family's text. */
+export type ResidentInMessage = Pick<CareResident, 'id' | 'name' | 'nameForMessage' | 'address'>;
+
+/**
+ * What the curtain pact's alerts say of these residents (those not found are left out): cheap,
+ * nothing decrypted, for a deadline that raises thousands at once.
+ */
+export async function residentsInMessages(db: Executor, ids: string[]): Promise<Map<string, ResidentInMessage>> {
+  const residents = ids.length === 0 ? [] : await findResidentNames(db, ids);
+  const addresses = new Map(
+    (await findHouseholdAddresses(db, [...new Set(residents.map((r) => r.household_id))])).map((h) => [h.id, h.address]),
+  );
+  return new Map(
+    residents.map((row) => [
+      row.id,
+      { id: row.id, name: maskName(row.name), nameForMessage: row.name, address: addresses.get(row.household_id) ?? '' },
+    ]),
   );
 }
 

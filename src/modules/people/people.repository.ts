@@ -507,6 +507,18 @@ export function findResidentMicrogrids(db: Executor, ids: string[]): Promise<{ i
   );
 }
 
+/** Names and households of residents by id: what a message about them says, nothing sealed read. */
+export function findResidentNames(db: Executor, ids: string[]): Promise<{ id: string; name: string; household_id: string }[]> {
+  return inChunks([...new Set(ids)], (chunk) =>
+    db.selectFrom('resident').select(['id', 'name', 'household_id']).where('id', 'in', chunk).execute(),
+  );
+}
+
+/** Home addresses of households by id (people.contact.ts). */
+export function findHouseholdAddresses(db: Executor, ids: string[]): Promise<{ id: string; address: string }[]> {
+  return inChunks([...new Set(ids)], (chunk) => db.selectFrom('household').select(['id', 'address']).where('id', 'in', chunk).execute());
+}
+
 /** Households by id, for other modules naming the households they serve (people.contact.ts). */
 export function findHouseholdsById(db: Executor, ids: string[]): Promise<HouseholdRow[]> {
   return inChunks([...new Set(ids)], (chunk) => db.selectFrom('household').selectAll().where('id', 'in', chunk).execute());
