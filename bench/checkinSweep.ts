@@ -28,6 +28,11 @@
 // bare statement `UPDATE care_check SET state = 'alerted', updated_at = ?, version = version + 1 WHERE
 // state = 'waiting' AND due_at <= ?` over the same due checks (undone again, untimed, before the sweep).
 //
+// And a floor under the worst case, just before it: the same raise written as three set-based statements
+// in one transaction (the checks marked, an alert row per check by INSERT ... SELECT, a timeline step per
+// alert likewise), committed, then undone untimed: no messages, no audit, no JavaScript per alert. No sweep
+// that records an alert and its step per person can be faster than this.
+//
 // On PostgreSQL the state is ANALYZEd (untimed) before each deadline, as autovacuum would have in the
 // four hours since the plan. Each figure is also given in this process's CPU time (user + system; on
 // PostgreSQL the server's own CPU is not in it), which a busy machine inflates far less than the wall.
@@ -44,7 +49,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { sealContacts } from '../src/modules/checkins/checkins.personalData.ts';
 import { insertSubjects, type SubjectRow } from '../src/modules/checkins/checkins.repository.ts';
-import { DEFAULT_SETTINGS } from '../src/modules/checkins/checkins.settings.ts';
+import { DEFAULT_SETTINGS, overdueAt, rungDueAt } from '../src/modules/checkins/checkins.settings.ts';
 import { planChecks, sweepCheckins, type SweepResult } from '../src/modules/checkins/commands/sweepCheckins.ts';
 import { ulidFactory } from '../src/platform/ids.ts';
 import type { Clock } from '../src/platform/clock.ts';
@@ -75,6 +80,7 @@ const PLANS_FROM = '2026-03-02T16:00:00.000Z'; // 00:00 local on the day
 const AT_START = '2026-03-02T21:00:00.000Z'; // 05:00 local: the first sweep of the day
 const NEXT_MIDNIGHT = '2026-03-03T16:05:00.000Z'; // 00:05 local the next day: the daily planning
 const AFTER_DEADLINE = '2026-03-03T01:00:30.000Z'; // 09:00:30 local: the first sweep after the deadline
+const DUE_AT = '2026-03-03T01:00:00.000Z'; // 09:00 local: the morning deadline (the default window)
 const SAFE_AT = '2026-03-02T23:12:00.000Z'; // 07:12 local, inside the window
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -249,6 +255,34 @@ async function bareUpdate(platform: Platform, now: string): Promise<number> {
   return Number(result.numAffectedRows ?? 0);
 }
 
+/**
+ * The floor under the worst case: every due check marked, its alert and its first timeline step
+ * written by three set-based statements in one transaction, committed. Returns the alerts written.
+ */
+async function setBasedRaise(platform: Platform, now: string): Promise<number> {
+  const settings = DEFAULT_SETTINGS;
+  return platform.database.db.transaction().execute(async (trx) => {
+    await sql`update care_check set state = 'alerted', updated_at = ${now}, version = version + 1
+      where state = 'waiting' and due_at <= ${now}`.execute(trx);
+    const alerts = await sql`insert into care_alert (id, kind, check_id, subject_id, microgrid_code, day, window_name, due_at,
+        raised_at, late_minutes, rung, next_rung_at, overdue_due_at, case_wanted, created_at, updated_at, version)
+      select 'F' || id, 'missed', id, subject_id, microgrid_code, day, window_name, due_at, ${now}, 0, 0,
+        ${rungDueAt(settings, DUE_AT, 1)}, ${overdueAt(settings, DUE_AT)}, 0, ${now}, ${now}, 1
+      from care_check where state = 'alerted' and updated_at = ${now}`.execute(trx);
+    await sql`insert into care_alert_event (alert_id, step, at, actor_id, actor_label, details)
+      select id, 'raise', ${now}, null, 'system:checkin-sweeper', '{}' from care_alert where raised_at = ${now}`.execute(trx);
+    return Number(alerts.numAffectedRows ?? 0);
+  });
+}
+
+async function undoSetBasedRaise(platform: Platform, now: string): Promise<void> {
+  await platform.database.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('care_alert_event').execute();
+    await trx.deleteFrom('care_alert').execute();
+    await sql`update care_check set state = 'waiting' where day = ${DAY} and state = 'alerted' and updated_at = ${now}`.execute(trx);
+  });
+}
+
 async function undoBareUpdate(platform: Platform): Promise<void> {
   await platform.database.db
     .updateTable('care_check')
@@ -269,6 +303,7 @@ interface Round {
   deadlineBare: number;
   worst: number;
   worstBare: number;
+  worstFloor: number;
   /** The same figures in this process's CPU time. */
   cpu: Record<Exclude<keyof Round, 'round' | 'cpu'>, number>;
 }
@@ -276,7 +311,7 @@ interface Round {
 interface Counts {
   planned: { start: number; daily: number };
   deadline: { raised: number; bare: number; inbox: number; outbox: number };
-  worst: { raised: number; bare: number; inbox: number; outbox: number };
+  worst: { raised: number; bare: number; floor: number; inbox: number; outbox: number };
 }
 
 async function messages(platform: Platform): Promise<{ inbox: number; outbox: number }> {
@@ -341,13 +376,15 @@ async function measure(kind: 'sqlite' | 'postgres') {
       await analyse(platform);
       const worstBare = await timed(() => bareUpdate(platform, AFTER_DEADLINE));
       await undoBareUpdate(platform);
+      const worstFloor = await timed(() => setBasedRaise(platform, AFTER_DEADLINE));
+      await undoSetBasedRaise(platform, AFTER_DEADLINE);
       const worst = await timed(() => profiled('worst', round, () => sweepCheckins(instance)));
       const worstMessages = await messages(platform);
 
       const seen: Counts = {
         planned: { start: start.value.planned, daily: daily.value },
         deadline: { raised: deadline.value.raised, bare: deadlineBare.value, ...deadlineMessages },
-        worst: { raised: worst.value.raised, bare: worstBare.value, ...worstMessages },
+        worst: { raised: worst.value.raised, bare: worstBare.value, floor: worstFloor.value, ...worstMessages },
       };
       expectCounts(seen, subjects.length, missing.size, [start.value, deadline.value, worst.value]);
       counts = seen;
@@ -359,6 +396,7 @@ async function measure(kind: 'sqlite' | 'postgres') {
         deadlineBare: deadlineBare.ms,
         worst: worst.ms,
         worstBare: worstBare.ms,
+        worstFloor: worstFloor.ms,
         cpu: {
           planStart: start.cpuMs,
           planDaily: daily.cpuMs,
@@ -366,13 +404,14 @@ async function measure(kind: 'sqlite' | 'postgres') {
           deadlineBare: deadlineBare.cpuMs,
           worst: worst.cpuMs,
           worstBare: worstBare.cpuMs,
+          worstFloor: worstFloor.cpuMs,
         },
       };
       rounds.push(figures);
       const both = (t: { ms: number; cpuMs: number }) => `${ms(t.ms)} ms (cpu ${ms(t.cpuMs)})`;
       log(
         `  round ${round}/${SETTINGS.rounds}: plan at start ${both(start)}, daily ${both(daily)}; deadline ${both(deadline)}, ` +
-          `bare ${both(deadlineBare)}; everyone missed ${both(worst)}, bare ${both(worstBare)}; load ${load1()}`,
+          `bare ${both(deadlineBare)}; everyone missed ${both(worst)}, bare ${both(worstBare)}, set-based ${both(worstFloor)}; load ${load1()}`,
       );
     }
     return { kind, buildSeconds, subjects: subjects.length, missing: missing.size, counts: counts!, rounds };
@@ -390,8 +429,10 @@ function expectCounts(seen: Counts, subjects: number, missing: number, results: 
   if (seen.planned.daily !== subjects) problems.push(`planned ${seen.planned.daily} at midnight, expected ${subjects}`);
   if (seen.deadline.raised !== missing || seen.deadline.bare !== missing)
     problems.push(`deadline: raised ${seen.deadline.raised}, bare update ${seen.deadline.bare}, expected ${missing}`);
-  if (seen.worst.raised !== subjects || seen.worst.bare !== subjects)
-    problems.push(`everyone missed: raised ${seen.worst.raised}, bare update ${seen.worst.bare}, expected ${subjects}`);
+  if (seen.worst.raised !== subjects || seen.worst.bare !== subjects || seen.worst.floor !== subjects)
+    problems.push(
+      `everyone missed: raised ${seen.worst.raised}, bare update ${seen.worst.bare}, set-based ${seen.worst.floor}, expected ${subjects}`,
+    );
   if (seen.deadline.inbox < missing || seen.worst.inbox < subjects) problems.push('an alert without its caretakers’ messages');
   for (const r of results) if (r.climbed || r.overdue || r.cases || r.away) problems.push(`unexpected work: ${JSON.stringify(r)}`);
   if (problems.length > 0) throw new Error(problems.join('; '));
@@ -460,6 +501,12 @@ async function main(): Promise<void> {
             true,
           ),
           row(`baseline: bare UPDATE of the ${counts.worst.bare.toLocaleString('en')} due checks`, 'worstBare', null, false),
+          row(
+            `floor: the same ${counts.worst.floor.toLocaleString('en')} alerts and steps by 3 set-based statements, no messages`,
+            'worstFloor',
+            'worstBare',
+            true,
+          ),
           row(`worst case: all ${counts.worst.raised.toLocaleString('en')} missed`, 'worst', 'worstBare', true),
         ],
       ),
