@@ -12,9 +12,10 @@ import {
   browserSuiteRuns,
   buildWebIfStale,
   launchChromium,
+  type OpenedPage,
+  openFromMenu,
   openPage,
   signInToConsole,
-  type OpenedPage,
   signInToPhone,
 } from './support/browser.ts';
 
@@ -191,7 +192,7 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
 
   test('grid staff refuse the duplicate, verify and file the first report', async () => {
     const { context, page, problems } = await openConsole(gridStaff);
-    await page.getByRole('menuitem', { name: '案件' }).click();
+    await openFromMenu(page, '案件');
     await page.waitForURL((url) => url.pathname === '/cases');
     const rows = page.locator('.case-table--reported tbody tr.ant-table-row');
     await expect.poll(() => rows.count()).toBe(2);
@@ -246,7 +247,7 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
       .execute();
 
     const { context, page, problems } = await openConsole(world.users.department.username);
-    await page.getByRole('menuitem', { name: '案件' }).click();
+    await openFromMenu(page, '案件');
     const row = page.locator('.case-table--dispatched tbody tr.ant-table-row').filter({ hasText: FIRST });
     await row.getByText('超期', { exact: true }).waitFor();
     const deadline = row.locator('.case-deadline--overdue');

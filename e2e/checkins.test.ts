@@ -17,9 +17,10 @@ import {
   browserSuiteRuns,
   buildWebIfStale,
   launchChromium,
+  type OpenedPage,
+  openFromMenu,
   openPage,
   signInToConsole,
-  type OpenedPage,
   signInToPhone,
 } from './support/browser.ts';
 
@@ -203,7 +204,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     board = await openPage(browser, server.url, { viewport: { width: 1400, height: 1000 }, timezoneId: 'Asia/Shanghai' });
     const { page } = board;
     await signInToConsole(page, world.users.gridStaff.username, PASSWORD);
-    await page.getByRole('menuitem', { name: '窗帘之约' }).click();
+    await openFromMenu(page, '窗帘之约');
     await page.waitForURL((url) => url.pathname === '/checkins');
     const { homeMicrogrid, otherMicrogrid } = world.codes;
     await page.locator(`.checkins-board[data-date="${MONDAY}"]`).waitFor();

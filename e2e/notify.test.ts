@@ -6,7 +6,7 @@ import { makeWorld, PASSWORD, type World } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { OK, startGateway, type Gateway } from '../test/platform/notify/gateway.ts';
 import { enqueue } from '../test/platform/notify/support.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToConsole } from './support/browser.ts';
+import { browserSuiteRuns, buildWebIfStale, launchChromium, openFromMenu, openPage, signInToConsole } from './support/browser.ts';
 
 /**
  * A subdistrict office wires its WeCom group to the platform in the console, in a real Chromium
@@ -39,7 +39,7 @@ describe.skipIf(!runs)('notifications console in Chromium', () => {
   test('add a WeCom channel, see the failed message, retry it after the robot recovers, read the inbox', async () => {
     const { context, page, problems } = await openPage(browser, server.url, { viewport: { width: 1280, height: 900 } });
     await signInToConsole(page, world.users.home.username, PASSWORD);
-    await page.getByRole('menuitem', { name: '通知' }).click();
+    await openFromMenu(page, '通知');
     await page.waitForURL((url) => url.pathname === '/notify');
 
     // The office's WeCom group robot, added to its own unit (the scope's first unit is the default).

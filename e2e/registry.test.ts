@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_WEB_DIR } from '../src/server.ts';
 import { makeUnit, makeUser, makeWorld, PASSWORD, residentIdNumber, type World } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToConsole } from './support/browser.ts';
+import { browserSuiteRuns, buildWebIfStale, launchChromium, openFromMenu, openPage, signInToConsole } from './support/browser.ts';
 
 /**
  * A community office keeps its registry in the console, in a real Chromium against the real server
@@ -108,7 +108,7 @@ describe.skipIf(!runs)('registry console in Chromium', () => {
     await workerCard.getByText('这个微网格还没有微网格员', { exact: false }).waitFor();
 
     // Found again by ID number, however typed, and the ID number shown after giving a reason.
-    await page.getByRole('menuitem', { name: '居民查询' }).click();
+    await openFromMenu(page, '居民查询');
     await page.getByPlaceholder('身份证号（精确查询）').fill(`${ID_NUMBER.slice(0, 6)} ${ID_NUMBER.slice(6, 14)} ${ID_NUMBER.slice(14)}`);
     await page.getByRole('button', { name: '查询' }).click();
     const found = page.locator('.resident-table tbody tr.ant-table-row');

@@ -7,7 +7,7 @@ import { DEFAULT_WEB_DIR } from '../src/server.ts';
 import { makeWorld, PASSWORD, type World } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
 import { idNumberOf, workbookOf } from '../test/support/workbooks.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openPage, signInToConsole } from './support/browser.ts';
+import { browserSuiteRuns, buildWebIfStale, launchChromium, openFromMenu, openPage, signInToConsole } from './support/browser.ts';
 
 /**
  * A subdistrict office brings its register in through the console (导入导出): the first file has
@@ -69,7 +69,7 @@ describe.skipIf(!runs)('import and export in the console, in Chromium', () => {
   test('a bad workbook shows its report and imports nothing; the fixed one imports', async () => {
     const { context, page, problems } = await openPage(browser, server.url, { viewport: { width: 1280, height: 900 } });
     await signInToConsole(page, world.users.home.username, PASSWORD);
-    await page.getByRole('menuitem', { name: '导入导出' }).click();
+    await openFromMenu(page, '导入导出');
     await page.waitForURL((url) => url.pathname === '/transfer');
     expect(await page.getByRole('link', { name: /下载空白模板/ }).getAttribute('href')).toBe('/api/transfer/template.xlsx');
 

@@ -69,6 +69,19 @@ export async function signInToConsole(page: Page, username: string, password: st
   await page.waitForURL((url) => url.pathname === '/');
 }
 
+/**
+ * Opens a console page from the top menu. A toast (`已保存`) shown at the top of the page closes by
+ * itself after a few seconds, but not while the pointer is over it (antd pauses it on hover): moving
+ * to a menu item beneath one would hold it open and have it take the click. So the toasts go first.
+ */
+export async function openFromMenu(page: Page, name: string): Promise<void> {
+  const noToast = () =>
+    (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('.ant-message-notice') ===
+    null;
+  await page.waitForFunction(noToast, undefined, { timeout: 15_000 });
+  await page.getByRole('menuitem', { name }).click();
+}
+
 /** Signs in on the worker H5 (`/m`) and waits for its home page. */
 export async function signInToPhone(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/m');
