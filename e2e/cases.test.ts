@@ -11,6 +11,7 @@ import { box } from '../test/support/tessellation.ts';
 import {
   browserSuiteRuns,
   buildWebIfStale,
+  chooseOption,
   launchChromium,
   type OpenedPage,
   openFromMenu,
@@ -210,8 +211,7 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
     await page.locator('.case-page').getByText(MICROGRID_NAME).first().waitFor();
     await act(page, '核实', 'verified');
     await act(page, '立案', 'filed', async (dialog) => {
-      await dialog.getByLabel('立案条件').click();
-      await page.locator('.ant-select-item-option', { hasText: '垃圾暴露面积1平方米以上' }).click();
+      await chooseOption(page, dialog.getByLabel('立案条件'), '垃圾暴露面积1平方米以上');
     });
     const timeline = page.locator('.case-timeline');
     await timeline.getByText('立案为：暴露垃圾 · 垃圾暴露面积1平方米以上').waitFor();
@@ -348,18 +348,10 @@ describe.skipIf(!runs)('the case loop in Chromium', () => {
     await admin.page.goto(`/cases/${id}`);
     await act(admin.page, '派遣', 'dispatched', async (dialog) => {
       await dialog.getByText('指定部门', { exact: true }).click();
-      const openList = admin.page.locator('.ant-select-dropdown:visible');
-      await dialog.getByLabel('主办部门').click();
-      await openList.locator('.ant-select-item-option', { hasText: `单位${world.codes.otherDepartment}` }).click();
-      await expect.poll(() => openList.count()).toBe(0);
-      await dialog.getByLabel('协办部门（可多选）').click();
-      await openList.locator('.ant-select-item-option', { hasText: '城市管理局' }).click();
+      await chooseOption(admin.page, dialog.getByLabel('主办部门'), `单位${world.codes.otherDepartment}`);
+      await chooseOption(admin.page, dialog.getByLabel('协办部门（可多选）'), '城市管理局');
       await admin.page.keyboard.press('Escape'); // closes the list, not the dialog
-      await expect.poll(() => openList.count()).toBe(0);
-      // Both choices shown in their fields before the dispatch is confirmed (a loaded browser can lag behind the clicks).
-      const chosen = dialog.locator('.ant-select');
-      await chosen.filter({ hasText: `单位${world.codes.otherDepartment}` }).waitFor();
-      await chosen.filter({ hasText: '城市管理局' }).waitFor();
+      await expect.poll(() => admin.page.locator('.ant-select-dropdown:visible').count()).toBe(0);
     });
     const handlers = admin.page.locator('.case-handlers');
     await handlers

@@ -16,6 +16,7 @@ import { box } from '../test/support/tessellation.ts';
 import {
   browserSuiteRuns,
   buildWebIfStale,
+  chooseOption,
   launchChromium,
   type OpenedPage,
   openFromMenu,
@@ -348,8 +349,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     await page.locator('.checkins-alert-page[data-status="acknowledged"]').waitFor();
     await page.getByRole('button', { name: '记录处置结果' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('处置结果').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '睡过头' }).click();
+    await chooseOption(page, dialog.getByLabel('处置结果'), '睡过头');
     await dialog.getByRole('button', { name: '提交' }).click();
     await page.locator('.checkins-alert-page[data-status="resolved"]').waitFor();
     expect(await alertOf('郑玉珍')).toMatchObject({ outcome: 'overslept' });
@@ -387,8 +387,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     await from.press('Enter');
     await to.fill('2026-03-05 10:00');
     await to.press('Enter');
-    await away.getByLabel('原因').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '住院' }).click();
+    await chooseOption(page, away.getByLabel('原因'), '住院');
     await away.getByRole('button', { name: '保存' }).click();
     await page.locator('.checkins-away').getByText('住院', { exact: false }).waitFor();
     const tomorrow = () =>

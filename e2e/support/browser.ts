@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /**
  * What every browser suite shares: Debian's Chromium (mandatory in CI; elsewhere its absence skips
@@ -75,11 +75,43 @@ export async function signInToConsole(page: Page, username: string, password: st
  * to a menu item beneath one would hold it open and have it take the click. So the toasts go first.
  */
 export async function openFromMenu(page: Page, name: string): Promise<void> {
-  const noToast = () =>
-    (globalThis as unknown as { document: { querySelector(selector: string): unknown } }).document.querySelector('.ant-message-notice') ===
-    null;
-  await page.waitForFunction(noToast, undefined, { timeout: 15_000 });
+  await waitUntilGone(page.locator('.ant-message-notice'));
   await page.getByRole('menuitem', { name }).click();
+}
+
+/**
+ * Picks `option` in an antd Select (`field`, the select's own input, found by its label) and waits
+ * until the select shows it. On a loaded machine a click can land while the list is still opening and
+ * be lost, and the form is then sent without the choice; so the choice is checked, and made again
+ * (at most twice more) when it did not take. An option already chosen is left as it is (clicking it in
+ * a multiple select would take it out again). A multiple select's list stays open: close it after.
+ */
+export async function chooseOption(page: Page, field: Locator, option: string): Promise<void> {
+  const select = field.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  const chosen = select.filter({ hasText: option });
+  const openList = page.locator('.ant-select-dropdown:visible');
+  // The list of a select chosen just before may still be closing, and could take the click.
+  await waitUntilGone(openList);
+  for (let attempt = 1; ; attempt++) {
+    if ((await chosen.count()) > 0) return;
+    // On a second try the list may still be open (a click on the field would close it).
+    if ((await openList.count()) === 0) await field.click();
+    await openList.locator('.ant-select-item-option', { hasText: option }).first().click();
+    try {
+      await chosen.waitFor({ timeout: 3_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function waitUntilGone(elements: Locator, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await elements.count()) > 0) {
+    if (Date.now() > until) throw new Error(`still shown after ${timeoutMs} ms: ${elements.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Signs in on the worker H5 (`/m`) and waits for its home page. */
