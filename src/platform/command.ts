@@ -11,6 +11,9 @@ export interface By {
   requestId: string | null;
 }
 
+/** Who acts for an authenticated request: its actor (set by the authentication hook) and its id. */
+export const byRequest = (request: { actor?: Actor | null; id: string }): By => ({ actor: request.actor!, requestId: request.id });
+
 export type Trx = Transaction<Tables>;
 
 /**

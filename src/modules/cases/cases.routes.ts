@@ -1,5 +1,5 @@
+import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
-import type { Actor } from '../../platform/authz/actor.ts';
 import { authorize } from '../../platform/authz/policy.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
@@ -47,7 +47,6 @@ import {
 } from './cases.schemas.ts';
 
 const tags = ['cases'];
-const by = (request: { actor?: Actor | null; id: string }) => ({ actor: request.actor!, requestId: request.id });
 
 export function casesRoutes(app: ApiApp, platform: Platform): void {
   app.get(
@@ -80,7 +79,7 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
     },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
-      const { kase, replayed, categoryName } = await reportCase(platform, by(request), request.body, { idempotencyKey: key });
+      const { kase, replayed, categoryName } = await reportCase(platform, byRequest(request), request.body, { idempotencyKey: key });
       if (replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(presentCase(platform, kase, categoryName, platform.clock.now()));
     },
@@ -135,7 +134,7 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request) => {
-      await actOnCase(platform, by(request), request.params.id, request.body);
+      await actOnCase(platform, byRequest(request), request.params.id, request.body);
       return caseAfterAction(platform, request.actor!, request.params.id);
     },
   );
@@ -170,7 +169,7 @@ export function casesRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: z.object({ holidays: z.number().int(), workdays: z.number().int() }) },
       },
     },
-    async (request) => importCalendar(platform, by(request), request.params.year, request.body.text),
+    async (request) => importCalendar(platform, byRequest(request), request.params.year, request.body.text),
   );
 }
 
@@ -257,7 +256,7 @@ function rankingRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: rateSettingsAnswer },
       },
     },
-    async (request) => updateRateSettings(platform, by(request), request.body),
+    async (request) => updateRateSettings(platform, byRequest(request), request.body),
   );
 }
 
@@ -300,7 +299,7 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
         response: { 201: categoryView },
       },
     },
-    async (request, reply) => reply.code(201).send(categoryAnswer(await createCategory(platform, by(request), request.body))),
+    async (request, reply) => reply.code(201).send(categoryAnswer(await createCategory(platform, byRequest(request), request.body))),
   );
   app.patch(
     '/api/cases/categories/:code',
@@ -314,7 +313,7 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: categoryView },
       },
     },
-    async (request) => categoryAnswer(await changeCategory(platform, by(request), request.params.code, request.body)),
+    async (request) => categoryAnswer(await changeCategory(platform, byRequest(request), request.params.code, request.body)),
   );
   app.post(
     '/api/cases/conditions',
@@ -327,7 +326,7 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
         response: { 201: conditionView },
       },
     },
-    async (request, reply) => reply.code(201).send(conditionAnswer(await createCondition(platform, by(request), request.body))),
+    async (request, reply) => reply.code(201).send(conditionAnswer(await createCondition(platform, byRequest(request), request.body))),
   );
   app.patch(
     '/api/cases/conditions/:code',
@@ -341,7 +340,7 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: conditionView },
       },
     },
-    async (request) => conditionAnswer(await changeCondition(platform, by(request), request.params.code, request.body)),
+    async (request) => conditionAnswer(await changeCondition(platform, byRequest(request), request.params.code, request.body)),
   );
   app.get(
     '/api/cases/routes',
@@ -363,7 +362,7 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
   app.post(
     '/api/cases/routes',
     { config: districtSetting, schema: { tags, summary: 'Add a routing rule', body: newRouteBody, response: { 201: routeView } } },
-    async (request, reply) => reply.code(201).send(routeAnswer(await createRoute(platform, by(request), request.body))),
+    async (request, reply) => reply.code(201).send(routeAnswer(await createRoute(platform, byRequest(request), request.body))),
   );
   app.patch(
     '/api/cases/routes/:id',
@@ -377,13 +376,13 @@ function catalogueRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: routeView },
       },
     },
-    async (request) => routeAnswer(await changeRoute(platform, by(request), request.params.id, request.body)),
+    async (request) => routeAnswer(await changeRoute(platform, byRequest(request), request.params.id, request.body)),
   );
   app.delete(
     '/api/cases/routes/:id',
     { config: districtSetting, schema: { tags, summary: 'Remove a routing rule', params: routeParams, querystring: versionQuery } },
     async (request, reply) => {
-      await removeRoute(platform, by(request), request.params.id, request.query.version);
+      await removeRoute(platform, byRequest(request), request.params.id, request.query.version);
       return reply.code(204).send();
     },
   );

@@ -1,3 +1,4 @@
+import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
@@ -61,8 +62,9 @@ import { issueCareLink } from './commands/personalLink.ts';
 import { registerDevice, retireDevice } from './commands/registerDevice.ts';
 import { acknowledgeAlert, recordOutcome } from './commands/respondToAlert.ts';
 import { updateCheckinSettings } from './commands/updateSettings.ts';
-import { by, tags } from './checkins.http.ts';
 import { publicRoutes, signalRoutes } from './checkins.signalRoutes.ts';
+
+const tags = ['checkins'];
 
 const subjectUrl = '/api/checkins/subjects/{foreignSubject}';
 const alertUrl = '/api/checkins/alerts/{foreignAlert}';
@@ -90,7 +92,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const subject = await enrolSubject(platform, by(request), request.body);
+      const subject = await enrolSubject(platform, byRequest(request), request.body);
       return reply.code(201).send((await presentSubjects(platform, db, [subject]))[0]);
     },
   );
@@ -107,7 +109,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: enrolTaggedView },
       },
     },
-    async (request) => enrolTagged(platform, by(request), request.body),
+    async (request) => enrolTagged(platform, byRequest(request), request.body),
   );
 
   app.get(
@@ -150,7 +152,8 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: subjectView },
       },
     },
-    async (request) => (await presentSubjects(platform, db, [await updatePlan(platform, by(request), request.params.id, request.body)]))[0],
+    async (request) =>
+      (await presentSubjects(platform, db, [await updatePlan(platform, byRequest(request), request.params.id, request.body)]))[0],
   );
 
   app.delete(
@@ -166,7 +169,9 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request) =>
-      (await presentSubjects(platform, db, [await removeSubject(platform, by(request), request.params.id, request.query.version)]))[0],
+      (
+        await presentSubjects(platform, db, [await removeSubject(platform, byRequest(request), request.params.id, request.query.version)])
+      )[0],
   );
 
   app.post(
@@ -183,7 +188,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: revealView },
       },
     },
-    async (request) => revealSubject(platform, by(request), request.params.id, request.body.fields, request.body.reason),
+    async (request) => revealSubject(platform, byRequest(request), request.params.id, request.body.fields, request.body.reason),
   );
 
   app.post(
@@ -201,7 +206,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
     async (request) => {
       const issued = await issueCareLink(
         platform,
-        by(request),
+        byRequest(request),
         request.params.id,
         request.body,
         platform.config.publicUrl ?? `${request.protocol}://${request.host}`,
@@ -245,7 +250,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const away = await addAway(platform, by(request), request.params.id, request.body);
+      const away = await addAway(platform, byRequest(request), request.params.id, request.body);
       return reply.code(201).send({
         id: away.id,
         subjectId: away.subject_id,
@@ -264,7 +269,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
       schema: { tags, summary: 'Call off an away period: checks still ahead inside it wait again', params: awayParams },
     },
     async (request, reply) => {
-      await removeAway(platform, by(request), request.params.id, request.params.awayId);
+      await removeAway(platform, byRequest(request), request.params.id, request.params.awayId);
       return reply.code(204).send();
     },
   );
@@ -288,7 +293,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const { device, key } = await registerDevice(platform, by(request), request.body);
+      const { device, key } = await registerDevice(platform, byRequest(request), request.body);
       return reply
         .code(201)
         .send({ id: device.id, subjectId: device.subject_id, kind: device.kind, name: device.name, key, retiredAt: null });
@@ -308,7 +313,7 @@ function rosterRoutes(app: ApiApp, platform: Platform): void {
     },
     async (request) => {
       await subjectDetail(platform, request.actor!, request.params.id); // 404 outside the scope
-      const device = await retireDevice(platform, by(request), request.params.id, request.params.deviceId);
+      const device = await retireDevice(platform, byRequest(request), request.params.id, request.params.deviceId);
       return { id: device.id, subjectId: device.subject_id, kind: device.kind, name: device.name, retiredAt: device.retired_at };
     },
   );
@@ -354,7 +359,7 @@ function alertRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: alertView },
       },
     },
-    async (request) => presentAlert(platform, await acknowledgeAlert(platform, by(request), request.params.id)),
+    async (request) => presentAlert(platform, await acknowledgeAlert(platform, byRequest(request), request.params.id)),
   );
 
   app.post(
@@ -370,7 +375,7 @@ function alertRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: alertView },
       },
     },
-    async (request) => presentAlert(platform, await recordOutcome(platform, by(request), request.params.id, request.body)),
+    async (request) => presentAlert(platform, await recordOutcome(platform, byRequest(request), request.params.id, request.body)),
   );
 }
 
@@ -465,6 +470,6 @@ function dayRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: settingsView },
       },
     },
-    async (request) => updateCheckinSettings(platform, by(request), request.body),
+    async (request) => updateCheckinSettings(platform, byRequest(request), request.body),
   );
 }

@@ -1,3 +1,4 @@
+import { byRequest } from '../../platform/command.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz/policy.ts';
@@ -12,7 +13,8 @@ import { checkedInToday } from './checkins.queries.ts';
 import { idempotencyHeaders, publicCheckinView, signalView, tickBody, tickView } from './checkins.schemas.ts';
 import { linkNotFound, subjectByLink } from './commands/personalLink.ts';
 import type { SignalResult } from './commands/recordSignal.ts';
-import { by, tags } from './checkins.http.ts';
+
+const tags = ['checkins'];
 
 /*
  * The routes through which signs of life arrive (窗帘之约): the worker's ticks, devices over HTTP, SMS
@@ -50,7 +52,7 @@ export function signalRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const result = await tickSubjects(platform, by(request), request.body, { idempotencyKey: request.headers['idempotency-key'] });
+      const result = await tickSubjects(platform, byRequest(request), request.body, { idempotencyKey: request.headers['idempotency-key'] });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return result.body;
     },
@@ -121,7 +123,7 @@ export function signalRoutes(app: ApiApp, platform: Platform): void {
       },
       async (request) => {
         authorize(request.actor!, 'checkin.sms');
-        return answer(await receiveSmsReply(platform, by(request), parse(request.body)));
+        return answer(await receiveSmsReply(platform, byRequest(request), parse(request.body)));
       },
     );
   });

@@ -1,6 +1,6 @@
+import { byRequest } from '../../platform/command.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../../platform/authz/actor.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { confirmByLink, errandByLink, linkNotFound } from './commands/confirmByLink.ts';
@@ -29,7 +29,6 @@ import {
 } from './errands.schemas.ts';
 
 const tags = ['errands'];
-const by = (request: { actor?: Actor | null; id: string }) => ({ actor: request.actor!, requestId: request.id });
 /** Wrong links one address may try per minute before 429. */
 const LINK_MISSES_PER_MINUTE = 20;
 /** A token as it appears in a link: 32 random bytes, base64url. */
@@ -57,7 +56,7 @@ export function errandsRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const { errand, replayed } = await logErrand(platform, by(request), request.body, {
+      const { errand, replayed } = await logErrand(platform, byRequest(request), request.body, {
         idempotencyKey: request.headers['idempotency-key'],
       });
       if (replayed) reply.header('idempotent-replayed', 'true');
@@ -110,7 +109,7 @@ export function errandsRoutes(app: ApiApp, platform: Platform): void {
         schema: { tags, summary, params: errandParams, body: doneBody, response: { 200: linkAnswer } },
       },
       async (request) => {
-        const issued = await command(platform, by(request), request.params.id, request.body, linkBase(platform, request));
+        const issued = await command(platform, byRequest(request), request.params.id, request.body, linkBase(platform, request));
         return presentLink(platform, issued);
       },
     );
@@ -130,7 +129,7 @@ export function errandsRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request) =>
-      presentErrand(platform, platform.database.db, await confirmErrand(platform, by(request), request.params.id, request.body)),
+      presentErrand(platform, platform.database.db, await confirmErrand(platform, byRequest(request), request.params.id, request.body)),
   );
 
   app.post(
@@ -148,7 +147,7 @@ export function errandsRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request) =>
-      presentErrand(platform, platform.database.db, await cancelErrand(platform, by(request), request.params.id, request.body)),
+      presentErrand(platform, platform.database.db, await cancelErrand(platform, byRequest(request), request.params.id, request.body)),
   );
 
   publicRoutes(app, platform);

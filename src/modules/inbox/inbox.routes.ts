@@ -1,5 +1,5 @@
+import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
-import type { Actor } from '../../platform/authz/actor.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { createChannel } from './commands/createChannel.ts';
@@ -21,8 +21,6 @@ import {
   newChannelBody,
   outboxStateView,
 } from './inbox.schemas.ts';
-
-const by = (request: { actor?: Actor | null; id: string }) => ({ actor: request.actor!, requestId: request.id });
 
 /**
  * The world of the route-table test has no channels and no dead letters: the probes of routes taking
@@ -56,7 +54,7 @@ export function inboxRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: inboxMessageView },
       },
     },
-    async (request) => presentMessage(await markRead(platform, by(request), request.params.id)),
+    async (request) => presentMessage(await markRead(platform, byRequest(request), request.params.id)),
   );
 
   notifyAdminRoutes(app, platform);
@@ -98,7 +96,8 @@ function notifyAdminRoutes(app: ApiApp, platform: Platform): void {
         response: { 201: channelView },
       },
     },
-    async (request, reply) => reply.code(201).send(presentChannel(platform, await createChannel(platform, by(request), request.body))),
+    async (request, reply) =>
+      reply.code(201).send(presentChannel(platform, await createChannel(platform, byRequest(request), request.body))),
   );
 
   app.patch(
@@ -115,7 +114,7 @@ function notifyAdminRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: channelView },
       },
     },
-    async (request) => presentChannel(platform, await updateChannel(platform, by(request), request.params.id, request.body)),
+    async (request) => presentChannel(platform, await updateChannel(platform, byRequest(request), request.params.id, request.body)),
   );
 
   app.delete(
@@ -125,7 +124,7 @@ function notifyAdminRoutes(app: ApiApp, platform: Platform): void {
       schema: { tags, summary: 'Remove a channel', params: idParams },
     },
     async (request, reply) => {
-      await deleteChannel(platform, by(request), request.params.id);
+      await deleteChannel(platform, byRequest(request), request.params.id);
       return reply.code(204).send();
     },
   );
@@ -151,7 +150,7 @@ function notifyAdminRoutes(app: ApiApp, platform: Platform): void {
       schema: { tags, summary: 'Send a dead letter again (audited)', params: idParams, response: { 200: outboxStateView } },
     },
     async (request) => {
-      const row = await retryDeadLetter(platform, by(request), request.params.id);
+      const row = await retryDeadLetter(platform, byRequest(request), request.params.id);
       return { id: row.id, state: row.state, nextAttemptAt: row.next_attempt_at };
     },
   );

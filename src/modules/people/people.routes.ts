@@ -1,3 +1,4 @@
+import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
 import type { Actor } from '../../platform/authz/actor.ts';
 import type { Platform } from '../../platform/context.ts';
@@ -139,8 +140,6 @@ export function peopleRoutes(app: ApiApp, platform: Platform): void {
 
 /** Registering, correcting and moving households and residents; assigning workers (console, office roles). */
 function registryEditingRoutes(app: ApiApp, platform: Platform): void {
-  const by = (request: { actor?: Actor | null; id: string }) => ({ actor: request.actor!, requestId: request.id });
-
   app.post(
     '/api/people/households',
     {
@@ -155,7 +154,7 @@ function registryEditingRoutes(app: ApiApp, platform: Platform): void {
       schema: { tags, summary: 'Register a household with its members', body: newHouseholdBody, response: { 201: householdView } },
     },
     async (request, reply) => {
-      const { household, residents } = await registerHousehold(platform, by(request), request.body);
+      const { household, residents } = await registerHousehold(platform, byRequest(request), request.body);
       return reply.code(201).send(presentHousehold(platform, household, residents));
     },
   );
@@ -189,7 +188,7 @@ function registryEditingRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request) => {
-      await updateHousehold(platform, by(request), request.params.id, request.body);
+      await updateHousehold(platform, byRequest(request), request.params.id, request.body);
       return householdDetail(platform, request.actor!, request.params.id);
     },
   );
@@ -214,7 +213,7 @@ function registryEditingRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const resident = await addResident(platform, by(request), request.params.id, request.body);
+      const resident = await addResident(platform, byRequest(request), request.params.id, request.body);
       return reply.code(201).send(presentResident(platform, resident));
     },
   );
@@ -233,7 +232,7 @@ function registryEditingRoutes(app: ApiApp, platform: Platform): void {
         response: { 200: maskedResident },
       },
     },
-    async (request) => presentResident(platform, await updateResident(platform, by(request), request.params.id, request.body)),
+    async (request) => presentResident(platform, await updateResident(platform, byRequest(request), request.params.id, request.body)),
   );
 
   app.get(
@@ -269,7 +268,7 @@ function registryEditingRoutes(app: ApiApp, platform: Platform): void {
       },
     },
     async (request, reply) => {
-      const worker = await assignWorker(platform, by(request), request.body);
+      const worker = await assignWorker(platform, byRequest(request), request.body);
       return reply.code(201).send(await workerDetail(platform, worker.resident_id));
     },
   );
@@ -283,7 +282,7 @@ function registryEditingRoutes(app: ApiApp, platform: Platform): void {
       schema: { tags, summary: 'A worker stops serving a micro-grid', params: workerMicrogridParams },
     },
     async (request, reply) => {
-      await unassignWorker(platform, by(request), request.params.residentId, request.params.code);
+      await unassignWorker(platform, byRequest(request), request.params.residentId, request.params.code);
       return reply.code(204).send();
     },
   );
