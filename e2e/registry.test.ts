@@ -91,8 +91,17 @@ describe.skipIf(!runs)('registry console in Chromium', () => {
     await corrected.getByRole('button', { name: '迁出到其他微网格' }).click();
     // Typing the code narrows the grid's micro-grids to the one next door; picking it closes the list.
     await dialog.getByLabel('迁入微网格').fill(NEXT_DOOR);
-    await page.locator('.ant-select-item-option', { hasText: NEXT_DOOR }).click();
-    await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
+    // A loaded browser can lose the click while the list is still opening: the list then stays open, and the pick is made again.
+    const openList = page.locator('.ant-select-dropdown:visible');
+    for (let attempt = 1; ; attempt++) {
+      await openList.locator('.ant-select-item-option', { hasText: NEXT_DOOR }).first().click();
+      try {
+        await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden', timeout: 3_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || (await openList.count()) === 0) throw error;
+      }
+    }
     await dialog.getByRole('button', { name: '保存' }).click();
     await corrected.waitFor({ state: 'detached' });
     await expect.poll(() => households.count()).toBe(1);
