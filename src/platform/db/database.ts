@@ -4,7 +4,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Log } from '../log.ts';
-import { startCheckpointer, WRITER_CHECKPOINT_PAGES, type Checkpointer } from './checkpointer.ts';
 
 /**
  * Every table of the platform. Empty here on purpose: each module's `*.tables.ts` adds its own
@@ -22,8 +21,6 @@ export interface Database {
   kind: DbKind;
   /** The raw SQLite handle, for the online backup API; absent on PostgreSQL. */
   sqlite?: BetterSqlite3.Database;
-  /** The thread that checkpoints SQLite's write-ahead log; absent on PostgreSQL. */
-  checkpointer?: Checkpointer;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,37 +37,25 @@ export function sqliteFile(dataDir: string): string {
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.databaseUrl ? openPostgres(options) : openSqlite(sqliteFile(options.dataDir), options.log);
+  return options.databaseUrl ? openPostgres(options) : openSqlite(sqliteFile(options.dataDir));
 }
 
-const WAL_KEPT_BYTES = 64 * 1024 * 1024;
-
-export function openSqlite(file: string, log?: Log): Database {
+export function openSqlite(file: string): Database {
   mkdirSync(dirname(file), { recursive: true });
   const handle = new BetterSqlite3(file);
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
-  // Checkpoints run on a thread of their own; the writer's are only the backstop (checkpointer.ts).
-  handle.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-  // A burst (a deadline raising thousands of alerts) can leave a log of hundreds of megabytes; when
-  // the log starts over it is cut back to this size rather than kept at its largest.
-  handle.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
-  const checkpointer = startCheckpointer(file, (message) => log?.warn({ err: message }, 'sqlite checkpoint failed'));
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     db,
     kind: 'sqlite',
     sqlite: handle,
-    checkpointer,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: async () => {
-      await checkpointer.stop();
-      await db.destroy();
-    },
+    close: () => db.destroy(),
   };
 }
 
