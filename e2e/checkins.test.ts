@@ -17,6 +17,7 @@ import {
   browserSuiteRuns,
   buildWebIfStale,
   chooseOption,
+  confirmUntil,
   launchChromium,
   type OpenedPage,
   openFromMenu,
@@ -356,7 +357,7 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     expect(board.problems).toEqual([]);
   });
 
-  test('a person’s page: the 30-day calendar, contacts revealed with a reason, an away period', async () => {
+  test('a person’s page: the 30-day calendar, contacts revealed with a reason, an away period, the personal link', async () => {
     const { page } = board;
     await page.goto(`/checkins/subjects/${subject['王秀英']}`);
     await page.locator('.checkins-subject-name').getByText('王*英').waitFor();
@@ -403,6 +404,14 @@ describe.skipIf(!runs)('the curtain pact in Chromium', () => {
     await page.locator('.checkins-away').getByText('无外出登记').waitFor();
     expect(await tomorrow()).toEqual({ state: 'waiting' });
 
+    // Her own "I'm fine" link, shown this once, and it opens her check-in page.
+    await page.getByRole('button', { name: '发放平安链接' }).click();
+    const ask = page.getByRole('dialog').filter({ hasText: '发放平安链接' });
+    await confirmUntil(ask.getByRole('button', { name: '发放', exact: true }), page.locator('.checkins-link-url'));
+    const url = await page.locator('.checkins-link-url').innerText();
+    expect(url).toMatch(/\/c\/[A-Za-z0-9_-]{43}$/);
+    const opened = await server.app.inject({ method: 'GET', url: new URL(url).pathname, headers: { accept: 'application/json' } });
+    expect(opened.json()).toEqual({ checkedIn: false, at: null });
     expect(board.problems).toEqual([]);
   });
 

@@ -106,6 +106,35 @@ export async function chooseOption(page: Page, field: Locator, option: string): 
   }
 }
 
+/**
+ * Clicks a dialog's confirm button (`confirm`) and waits for `done`. On a loaded machine a click on a
+ * dialog still settling can be lost, and nothing is sent; so while `done` has not appeared and the
+ * button is still shown and not busy sending, it is clicked again (at most twice more). A click that
+ * took leaves the button busy (antd's confirmLoading) or gone, and is never repeated.
+ */
+export async function confirmUntil(confirm: Locator, done: Locator, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let clicks = 0;
+  for (;;) {
+    if (clicks < 3 && (await idle(confirm))) {
+      await confirm.click();
+      clicks++;
+    }
+    try {
+      await done.waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+    }
+  }
+}
+
+/** Shown and not busy: a button a click has not reached (or that is ready for another). */
+async function idle(button: Locator): Promise<boolean> {
+  if (!(await button.isVisible())) return false;
+  return button.evaluate((element) => !element.classList.contains('ant-btn-loading'), undefined, { timeout: 1_000 }).catch(() => false);
+}
+
 async function waitUntilGone(elements: Locator, timeoutMs = 15_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while ((await elements.count()) > 0) {
