@@ -40,6 +40,18 @@ export function openDatabase(options: DatabaseOptions): Database {
   return options.databaseUrl ? openPostgres(options) : openSqlite(sqliteFile(options.dataDir));
 }
 
+/**
+ * The commit that takes the write-ahead log past this many pages copies them into the database file
+ * and syncs it (a checkpoint). SQLite's default is 1,000 pages (4 MB); at 8,000 a page written again
+ * and again (an index's last leaf, a check updated by every signal of a morning) is copied once
+ * instead of eight times, and the file is synced an eighth as often: the MQTT ingest ran 10-25 %
+ * faster on the same machine (docs/benchmarks.md). The log grows to about 32 MB between checkpoints
+ * (opening the database after a crash replays it).
+ */
+const CHECKPOINT_PAGES = 8_000;
+/** When the log starts over after a burst that made it larger than this, it is cut back to this size. */
+const WAL_KEPT_BYTES = 64 * 1024 * 1024;
+
 export function openSqlite(file: string): Database {
   mkdirSync(dirname(file), { recursive: true });
   const handle = new BetterSqlite3(file);
@@ -47,6 +59,8 @@ export function openSqlite(file: string): Database {
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
+  handle.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+  handle.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     db,
