@@ -35,8 +35,9 @@
 //
 // Before each timed call the database is settled, untimed, as the hours between two steps of the day
 // leave it (`settle`): on SQLite the preparation's writes checkpointed out of the write-ahead log, on
-// PostgreSQL the checks ANALYZEd as autovacuum would have in the four hours since the plan. Each figure is also given in this process's CPU time (user + system; on
-// PostgreSQL the server's own CPU is not in it), which a busy machine inflates far less than the wall.
+// PostgreSQL the checks ANALYZEd as autovacuum would have in the four hours since the plan. Each
+// figure is also given in this process's CPU time (user + system; on PostgreSQL the server's own CPU
+// is not in it), which a busy machine inflates far less than the wall.
 //
 // Medians over BENCH_ROUNDS (3) rounds; prints PASS/FAIL against the target, writes
 // bench/results/checkin-sweep-latest.json, and never changes the exit code for a timing.
