@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_WEB_DIR } from '../src/server.ts';
 import { makeUnit, makeUser, makeWorld, PASSWORD, residentIdNumber, type World } from '../test/support/factories.ts';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
-import { browserSuiteRuns, buildWebIfStale, launchChromium, openFromMenu, openPage, signInToConsole } from './support/browser.ts';
+import {
+  browserSuiteRuns,
+  buildWebIfStale,
+  chooseOption,
+  launchChromium,
+  openFromMenu,
+  openPage,
+  signInToConsole,
+} from './support/browser.ts';
 
 /**
  * A community office keeps its registry in the console, in a real Chromium against the real server
@@ -90,18 +98,7 @@ describe.skipIf(!runs)('registry console in Chromium', () => {
     // The family moves to the micro-grid next door, members and all.
     await corrected.getByRole('button', { name: '迁出到其他微网格' }).click();
     // Typing the code narrows the grid's micro-grids to the one next door; picking it closes the list.
-    await dialog.getByLabel('迁入微网格').fill(NEXT_DOOR);
-    // A loaded browser can lose the click while the list is still opening: the list then stays open, and the pick is made again.
-    const openList = page.locator('.ant-select-dropdown:visible');
-    for (let attempt = 1; ; attempt++) {
-      await openList.locator('.ant-select-item-option', { hasText: NEXT_DOOR }).first().click();
-      try {
-        await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden', timeout: 3_000 });
-        break;
-      } catch (error) {
-        if (attempt >= 3 || (await openList.count()) === 0) throw error;
-      }
-    }
+    await chooseOption(page, dialog.getByLabel('迁入微网格'), NEXT_DOOR, NEXT_DOOR);
     await dialog.getByRole('button', { name: '保存' }).click();
     await corrected.waitFor({ state: 'detached' });
     await expect.poll(() => households.count()).toBe(1);

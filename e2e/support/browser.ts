@@ -85,8 +85,10 @@ export async function openFromMenu(page: Page, name: string): Promise<void> {
  * be lost, and the form is then sent without the choice; so the choice is checked, and made again
  * (at most twice more) when it did not take. An option already chosen is left as it is (clicking it in
  * a multiple select would take it out again). A multiple select's list stays open: close it after.
+ * With `typed`, the list is opened by typing that text into a searchable select (narrowing it) rather
+ * than by a click.
  */
-export async function chooseOption(page: Page, field: Locator, option: string): Promise<void> {
+export async function chooseOption(page: Page, field: Locator, option: string, typed?: string): Promise<void> {
   const select = field.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
   const chosen = select.filter({ hasText: option });
   const openList = page.locator('.ant-select-dropdown:visible');
@@ -95,7 +97,7 @@ export async function chooseOption(page: Page, field: Locator, option: string): 
   for (let attempt = 1; ; attempt++) {
     if ((await chosen.count()) > 0) return;
     // On a second try the list may still be open (a click on the field would close it).
-    if ((await openList.count()) === 0) await field.click();
+    if ((await openList.count()) === 0) await (typed === undefined ? field.click() : field.fill(typed));
     await openList.locator('.ant-select-item-option', { hasText: option }).first().click();
     try {
       await chosen.waitFor({ timeout: 3_000 });
