@@ -1,6 +1,6 @@
-import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz/policy.ts';
+import { byRequest } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { actOnCase } from './commands/actOnCase.ts';

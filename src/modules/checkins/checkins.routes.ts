@@ -1,5 +1,5 @@
-import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
+import { byRequest } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import {

@@ -1,7 +1,7 @@
-import { byRequest } from '../../platform/command.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { authorize } from '../../platform/authz/policy.ts';
+import { byRequest } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { ApiApp } from '../../platform/module.ts';

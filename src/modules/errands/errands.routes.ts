@@ -1,6 +1,6 @@
-import { byRequest } from '../../platform/command.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { byRequest } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { confirmByLink, errandByLink, linkNotFound } from './commands/confirmByLink.ts';

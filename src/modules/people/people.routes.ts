@@ -1,6 +1,6 @@
-import { byRequest } from '../../platform/command.ts';
 import { z } from 'zod';
 import type { Actor } from '../../platform/authz/actor.ts';
+import { byRequest } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
 import { areaCounts, getVisibleUnit } from '../org/org.queries.ts';
