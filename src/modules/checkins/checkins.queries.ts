@@ -1,27 +1,18 @@
 import type { Actor } from '../../platform/authz/actor.ts';
-import { authorize, can } from '../../platform/authz/policy.ts';
+import { authorize } from '../../platform/authz/policy.ts';
 import type { Platform } from '../../platform/context.ts';
-import { notFound } from '../../platform/http/errors.ts';
 import { usernamesById } from '../accounts/accounts.queries.ts';
-import { monthBounds } from '../cases/cases.rankings.ts';
-import { getVisibleUnit, lookupUnits } from '../org/org.queries.ts';
 import { careResidents, type CareResident } from '../people/people.contact.ts';
 import { readPrefixes, visibleAlert, visibleSubject } from './checkins.access.ts';
 import { maskContacts, openContacts, type MaskedContact } from './checkins.personalData.ts';
 import {
-  alertsOfChecks,
   awaysOf,
-  checksOfDay,
-  checksOfSubject,
-  countCheckedSubjects,
-  countChecks,
   devicesOf,
   eventsOfAlert,
   findSubjectsById,
   listAlerts,
   listSubjects,
   type AlertRow,
-  type CheckRow,
   type Executor,
   type SubjectRow,
 } from './checkins.repository.ts';
@@ -29,17 +20,13 @@ import { rejectionsBetween } from './checkins.signalLog.ts';
 import { subscriberState } from './checkins.mqtt.ts';
 import { checkinSettings, type Window } from './checkins.settings.ts';
 import { addDays, localInstant, today } from './checkins.windows.ts';
-import {
-  FALSE_ALARMS,
-  OUTCOMES,
-  type AwayReason,
-  type CheckState,
-  type DeviceKind,
-  type Outcome,
-  type SignalType,
-} from './checkins.words.ts';
+import type { AwayReason, DeviceKind, Outcome, SignalType } from './checkins.words.ts';
 
-/** The read side of the curtain pact: rosters, the day's lists and boards, alerts, history, monthly figures. Masked throughout. */
+/**
+ * The read side of the curtain pact: the roster and its subjects, alerts with their timelines, rejected
+ * signals, settings. Masked throughout. The day (summary, lists, board) is in checkins.board.ts, history
+ * and monthly figures in checkins.figures.ts.
+ */
 
 // ── Subjects ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -302,344 +289,6 @@ export async function alertsFor(
   return { items: await presentAlerts(platform, db, page), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null };
 }
 
-// ── The day ──────────────────────────────────────────────────────────────────────────────────────
-
-export interface Tally {
-  subjects: number;
-  checks: number;
-  safe: number;
-  waiting: number;
-  alerted: number;
-  resolved: number;
-  away: number;
-}
-
-const emptyTally = (): Tally => ({ subjects: 0, checks: 0, safe: 0, waiting: 0, alerted: 0, resolved: 0, away: 0 });
-
-/**
- * The day's checks of the caller's scope (or a unit of it) by state: `{date, subjects, safe, waiting,
- * alerted, resolved, away}`, where subjects counts people and the states count checks (one per
- * person and window), plus the open and overdue alerts of the day.
- */
-export async function summaryFor(
-  platform: Platform,
-  actor: Actor,
-  query: { date?: string; unit?: string },
-): Promise<Tally & { date: string; openAlerts: number; overdue: number }> {
-  const { db } = platform.database;
-  const date = query.date ?? today(platform.clock.now(), platform.config.timeZone);
-  const prefixes = readPrefixes(actor, query.unit);
-  const tally = emptyTally();
-  for (const row of await countChecks(db, prefixes, date)) {
-    tally[row.state as CheckState] += row.count;
-    tally.checks += row.count;
-  }
-  for (const n of (await countCheckedSubjects(db, prefixes, date)).values()) tally.subjects += n;
-  const alerts = await dayAlerts(platform, db, prefixes, date);
-  return {
-    date,
-    ...tally,
-    openAlerts: alerts.filter((a) => a.outcome === null).length,
-    overdue: alerts.filter((a) => a.overdue_at !== null && a.outcome === null).length,
-  };
-}
-
-async function dayAlerts(platform: Platform, db: Executor, prefixes: string[], date: string): Promise<AlertRow[]> {
-  const tz = platform.config.timeZone;
-  return listAlerts(db, {
-    prefixes,
-    from: localInstant(date, '00:00', tz).toISOString(),
-    to: localInstant(addDays(date, 1), '00:00', tz).toISOString(),
-    limit: 100_000,
-  });
-}
-
-export interface TodayItem {
-  checkId: string;
-  subjectId: string;
-  window: 'morning' | 'evening';
-  opensAt: string;
-  dueAt: string;
-  state: CheckState;
-  safeAt: string | null;
-  safeVia: SignalType | null;
-  alert: { id: string; status: AlertStatus; overdue: boolean; rung: number; outcome: Outcome | null } | null;
-  name: string;
-  gender: 'male' | 'female' | null;
-  birthYear: number | null;
-  phone: string | null;
-  /** The registry's person: the worker calls them through the people module's audited reveal. */
-  residentId: string | null;
-  householdId: string | null;
-  address: string;
-  /** The building, for the worker's "all seen" (`POST /ticks {buildingIds}`); null when not placed in one. */
-  buildingId: string | null;
-  buildingAddress: string | null;
-  lng: number | null;
-  lat: number | null;
-  microgridCode: string;
-}
-
-/** At most this many checks in one day's list: a worker has tens, a grid a few hundred. */
-const TODAY_LIMIT = 2000;
-
-/**
- * The day's checks in walking order (building, then address), with each one's alert: the worker's
- * H5 list. A worker gets their micro-grids; an office a unit of its area (its whole area by default).
- */
-export async function todayFor(
-  platform: Platform,
-  actor: Actor,
-  query: { date?: string; unit?: string },
-): Promise<{ date: string; items: TodayItem[]; truncated: boolean }> {
-  const { db } = platform.database;
-  const date = query.date ?? today(platform.clock.now(), platform.config.timeZone);
-  const checks: CheckRow[] = await checksOfDay(db, { prefixes: readPrefixes(actor, query.unit), day: date });
-  const truncated = checks.length > TODAY_LIMIT;
-  const shown = checks.slice(0, TODAY_LIMIT);
-  const subjects = new Map(
-    (
-      await findSubjectsById(
-        db,
-        shown.map((c) => c.subject_id),
-      )
-    ).map((s) => [s.id, s]),
-  );
-  const residents = await careResidents(
-    platform,
-    db,
-    [...subjects.values()].map((s) => s.resident_id),
-  );
-  const alerts = new Map(
-    (
-      await alertsOfChecks(
-        db,
-        shown.map((c) => c.id),
-      )
-    ).map((a) => [a.check_id!, a]),
-  );
-  const items = shown.map((check): TodayItem => {
-    const subject = subjects.get(check.subject_id);
-    const resident = subject ? residents.get(subject.resident_id) : undefined;
-    const alert = alerts.get(check.id);
-    return {
-      checkId: check.id,
-      subjectId: check.subject_id,
-      window: check.window_name,
-      opensAt: check.opens_at,
-      dueAt: check.due_at,
-      state: check.state,
-      safeAt: check.safe_at,
-      safeVia: check.safe_via,
-      alert: alert
-        ? { id: alert.id, status: alertStatus(alert), overdue: alert.overdue_at !== null, rung: alert.rung, outcome: alert.outcome }
-        : null,
-      name: resident?.name ?? '*',
-      gender: resident?.gender ?? null,
-      birthYear: resident?.birthYear ?? null,
-      phone: resident?.phone ?? null,
-      residentId: subject?.resident_id ?? null,
-      householdId: resident?.householdId ?? null,
-      address: resident?.address ?? '',
-      buildingId: resident?.buildingId ?? null,
-      buildingAddress: resident?.buildingAddress ?? null,
-      lng: resident?.lng ?? null,
-      lat: resident?.lat ?? null,
-      microgridCode: check.microgrid_code,
-    };
-  });
-  const walk = (item: TodayItem) => [item.microgridCode, item.buildingAddress ?? item.address, item.address, item.subjectId, item.window];
-  items.sort((a, b) => {
-    const [ka, kb] = [walk(a), walk(b)];
-    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i].localeCompare(kb[i], 'zh-CN', { numeric: true });
-    return 0;
-  });
-  return { date, items, truncated };
-}
-
-export interface BoardRow extends Tally {
-  code: string;
-  name: string;
-  openAlerts: number;
-  overdue: number;
-}
-
-/**
- * The day's board of a unit: its figures and those of each unit one level down (grids of a
- * community, micro-grids of a grid); for a worker, their micro-grids.
- */
-export async function boardFor(
-  platform: Platform,
-  actor: Actor,
-  query: { date?: string; unit?: string },
-): Promise<{ date: string; unit: { code: string; name: string; level: string } | null; totals: BoardRow | null; rows: BoardRow[] }> {
-  const { db } = platform.database;
-  const date = query.date ?? today(platform.clock.now(), platform.config.timeZone);
-  const widths = platform.config.orgCodeWidths;
-  const prefixes = readPrefixes(actor, query.unit);
-  const unitCode = query.unit ?? (actor.scope.kind === 'unit' ? actor.scope.code : undefined);
-  const unit = unitCode ? await getVisibleUnit(db, actor, unitCode).catch(() => null) : null;
-  const childWidth = unit ? (widths[widths.indexOf(unit.code.length) + 1] ?? unit.code.length) : widths[widths.length - 1];
-  const rows = new Map<string, BoardRow>();
-  const row = (code: string) => {
-    let r = rows.get(code);
-    if (!r) rows.set(code, (r = { code, name: code, ...emptyTally(), openAlerts: 0, overdue: 0 }));
-    return r;
-  };
-  for (const count of await countChecks(db, prefixes, date)) {
-    const r = row(count.microgridCode.slice(0, childWidth));
-    r[count.state as CheckState] += count.count;
-    r.checks += count.count;
-  }
-  for (const [code, n] of await countCheckedSubjects(db, prefixes, date)) row(code.slice(0, childWidth)).subjects += n;
-  for (const alert of await dayAlerts(platform, db, prefixes, date)) {
-    if (alert.outcome !== null) continue;
-    const r = row(alert.microgrid_code.slice(0, childWidth));
-    r.openAlerts++;
-    if (alert.overdue_at !== null) r.overdue++;
-  }
-  const names = await lookupUnits(db, [...rows.keys()]);
-  for (const r of rows.values()) r.name = names.get(r.code)?.name ?? r.code;
-  const list = [...rows.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
-  let totals: BoardRow | null = null;
-  if (unit) {
-    totals = { code: unit.code, name: unit.name, ...emptyTally(), openAlerts: 0, overdue: 0 };
-    for (const r of list)
-      for (const key of ['subjects', 'checks', 'safe', 'waiting', 'alerted', 'resolved', 'away', 'openAlerts', 'overdue'] as const)
-        totals[key] += r[key];
-  }
-  return { date, unit: unit ? { code: unit.code, name: unit.name, level: unit.level } : null, totals, rows: list };
-}
-
-// ── History and figures ──────────────────────────────────────────────────────────────────────────
-
-export interface HistoryDay {
-  day: string;
-  checks: {
-    window: 'morning' | 'evening';
-    state: CheckState;
-    dueAt: string;
-    safeAt: string | null;
-    safeVia: SignalType | null;
-    alert: { id: string; status: AlertStatus; outcome: Outcome | null; outcomeAt: string | null } | null;
-  }[];
-}
-
-/** A subject's last `days` days, newest first (the console's 30-day calendar). */
-export async function historyFor(
-  platform: Platform,
-  actor: Actor,
-  id: string,
-  days: number,
-): Promise<{ subject: SubjectView; days: HistoryDay[] }> {
-  const { db } = platform.database;
-  const row = await visibleSubject(db, actor, id);
-  const last = today(platform.clock.now(), platform.config.timeZone);
-  const checks = await checksOfSubject(db, id, addDays(last, 1 - days), last);
-  const alerts = new Map(
-    (
-      await alertsOfChecks(
-        db,
-        checks.map((c) => c.id),
-      )
-    ).map((a) => [a.check_id!, a]),
-  );
-  const byDay = new Map<string, HistoryDay>();
-  for (const check of checks) {
-    const day = byDay.get(check.day) ?? { day: check.day, checks: [] };
-    const alert = alerts.get(check.id);
-    day.checks.push({
-      window: check.window_name,
-      state: check.state,
-      dueAt: check.due_at,
-      safeAt: check.safe_at,
-      safeVia: check.safe_via,
-      alert: alert ? { id: alert.id, status: alertStatus(alert), outcome: alert.outcome, outcomeAt: alert.outcome_at } : null,
-    });
-    byDay.set(check.day, day);
-  }
-  const [subject] = await presentSubjects(platform, db, [row]);
-  return { subject, days: [...byDay.values()] };
-}
-
-export interface Figures {
-  alerts: number;
-  panics: number;
-  resolved: number;
-  open: number;
-  overdue: number;
-  /** Alerts whose outcome showed the person fine (safe, overslept, away, device fault), of those resolved. */
-  falseAlarms: number;
-  falseAlarmShare: number | null;
-  /** Median minutes from the deadline to a person's outcome. */
-  medianMinutesToOutcome: number | null;
-  /** Resolved within the hour of the deadline (the promise of DOMAIN.md §5). */
-  withinHour: number;
-  outcomes: Record<Outcome, number>;
-}
-
-function figuresOf(alerts: AlertRow[]): Figures {
-  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-  const minutes: number[] = [];
-  let falseAlarms = 0;
-  for (const alert of alerts) {
-    if (!alert.outcome) continue;
-    outcomes[alert.outcome]++;
-    if (FALSE_ALARMS.includes(alert.outcome)) falseAlarms++;
-    minutes.push((Date.parse(alert.outcome_at!) - Date.parse(alert.due_at)) / 60_000);
-  }
-  minutes.sort((a, b) => a - b);
-  const resolved = minutes.length;
-  const median =
-    resolved === 0 ? null : resolved % 2 ? minutes[(resolved - 1) / 2] : (minutes[resolved / 2 - 1] + minutes[resolved / 2]) / 2;
-  return {
-    alerts: alerts.length,
-    panics: alerts.filter((a) => a.kind === 'panic').length,
-    resolved,
-    open: alerts.length - resolved,
-    overdue: alerts.filter((a) => a.overdue_at !== null).length,
-    falseAlarms,
-    falseAlarmShare: resolved === 0 ? null : Math.round((falseAlarms / resolved) * 1000) / 1000,
-    medianMinutesToOutcome: median === null ? null : Math.round(median * 10) / 10,
-    withinHour: minutes.filter((m) => m <= 60).length,
-    outcomes,
-  };
-}
-
-/** A unit's month: alerts, false-alarm share, median minutes to a person's outcome, outcomes; and each unit one level down. */
-export async function monthlyFigures(
-  platform: Platform,
-  actor: Actor,
-  query: { unit: string; month: string },
-): Promise<{
-  unit: { code: string; name: string; level: string };
-  month: string;
-  totals: Figures;
-  units: ({ code: string; name: string } & Figures)[];
-}> {
-  const { db } = platform.database;
-  const unit = await getVisibleUnit(db, actor, query.unit);
-  if (!can(actor, 'checkin.figures', unit.code)) throw notFound('org_unit', query.unit);
-  authorize(actor, 'checkin.figures', unit.code);
-  const { fromInstant, toInstant } = monthBounds(query.month, platform.config.timeZone);
-  const alerts = await listAlerts(db, { prefixes: [unit.code], from: fromInstant, to: toInstant, limit: 1_000_000 });
-  const widths = platform.config.orgCodeWidths;
-  const childWidth = widths[widths.indexOf(unit.code.length) + 1];
-  const groups = new Map<string, AlertRow[]>();
-  if (childWidth)
-    for (const alert of alerts)
-      groups.set(alert.microgrid_code.slice(0, childWidth), [...(groups.get(alert.microgrid_code.slice(0, childWidth)) ?? []), alert]);
-  const names = await lookupUnits(db, [...groups.keys()]);
-  return {
-    unit: { code: unit.code, name: unit.name, level: unit.level },
-    month: query.month,
-    totals: figuresOf(alerts),
-    units: [...groups.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([code, rows]) => ({ code, name: names.get(code)?.name ?? code, ...figuresOf(rows) })),
-  };
-}
-
 /** Rejected signals per day, channel and reason (district administrators). */
 export async function rejectionCounts(platform: Platform, actor: Actor, query: { from: string; to: string }) {
   authorize(actor, 'checkin.configure');
@@ -655,18 +304,4 @@ export async function rejectionCounts(platform: Platform, actor: Actor, query: {
 export async function settingsFor(platform: Platform, actor: Actor) {
   authorize(actor, 'checkin.configure');
   return checkinSettings(platform.database.db);
-}
-
-/** When the subject behind a link reported today, local `HH:MM` (for their page), or null. */
-export async function checkedInToday(platform: Platform, subject: SubjectRow): Promise<string | null> {
-  const day = today(platform.clock.now(), platform.config.timeZone);
-  const safe = (await checksOfSubject(platform.database.db, subject.id, day, day)).filter((c) => c.safe_at !== null);
-  if (safe.length === 0) return null;
-  const latest = safe
-    .map((c) => c.safe_at!)
-    .sort()
-    .at(-1)!;
-  return new Intl.DateTimeFormat('en-GB', { timeZone: platform.config.timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
-    new Date(latest),
-  );
 }

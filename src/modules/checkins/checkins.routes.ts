@@ -2,20 +2,17 @@ import { z } from 'zod';
 import { byRequest } from '../../platform/command.ts';
 import type { Platform } from '../../platform/context.ts';
 import type { ApiApp } from '../../platform/module.ts';
+import { boardFor, summaryFor, todayFor } from './checkins.board.ts';
+import { historyFor, monthlyFigures } from './checkins.figures.ts';
 import {
   alertDetail,
   alertsFor,
-  boardFor,
-  historyFor,
-  monthlyFigures,
   presentAlert,
   presentSubjects,
   rejectionCounts,
   settingsFor,
   subjectDetail,
   subjectsFor,
-  summaryFor,
-  todayFor,
 } from './checkins.queries.ts';
 import {
   alertDetailView,

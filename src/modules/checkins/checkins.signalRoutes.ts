@@ -9,7 +9,7 @@ import { checkInByLink, deviceForKey, ingestDeviceMessage, receiveSmsReply, tick
 import { linkGuard, sendLinkPage, wantsJson } from '../../platform/http/linkPage.ts';
 import { LinkThrottle } from '../../platform/http/linkThrottle.ts';
 import { checkedInPage, checkinPage, failurePage } from './checkins.page.ts';
-import { checkedInToday } from './checkins.queries.ts';
+import { checkedInToday } from './checkins.board.ts';
 import { idempotencyHeaders, publicCheckinView, signalView, tickBody, tickView } from './checkins.schemas.ts';
 import { linkNotFound, subjectByLink } from './commands/personalLink.ts';
 import type { SignalResult } from './commands/recordSignal.ts';
