@@ -11,6 +11,7 @@ import * as errands from './0009_errands.ts';
 import * as caseIndexes from './0010_case_indexes.ts';
 import * as checkins from './0011_checkins.ts';
 import * as checkinIndexes from './0012_checkin_indexes.ts';
+import * as signalReadingIndex from './0013_signal_reading_index.ts';
 
 /** Every migration, in the order it runs. A new migration is a new file and one line here. */
 export const migrations: Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   { name: '0010_case_indexes', up: caseIndexes.up },
   { name: '0011_checkins', up: checkins.up },
   { name: '0012_checkin_indexes', up: checkinIndexes.up },
+  { name: '0013_signal_reading_index', up: signalReadingIndex.up },
 ];
