@@ -7,14 +7,8 @@ import type { Job } from '../platform/jobs/scheduler.ts';
 import { usernamesById } from '../modules/accounts/accounts.queries.ts';
 import { installedDistrict } from '../modules/org/org.queries.ts';
 import { workerAccountsOf } from '../modules/people/people.contact.ts';
-import {
-  activeSubjectsAfter,
-  checksOfDay,
-  devicesOf,
-  findAlertOfCheck,
-  type CheckRow,
-  type SubjectRow,
-} from '../modules/checkins/checkins.repository.ts';
+import { findAlertOfCheck } from '../modules/checkins/checkins.alertLog.ts';
+import { activeSubjectsAfter, checksOfDay, devicesOf, type CheckRow, type SubjectRow } from '../modules/checkins/checkins.repository.ts';
 import { checkinSettings, overdueAt, rungDueAt } from '../modules/checkins/checkins.settings.ts';
 import { addDays, today } from '../modules/checkins/checkins.windows.ts';
 import { LADDER_TOP } from '../modules/checkins/checkins.ladder.ts';

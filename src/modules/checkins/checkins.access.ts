@@ -2,7 +2,8 @@ import { scopePrefixes, scopeCovers, type Actor } from '../../platform/authz/act
 import { can } from '../../platform/authz/policy.ts';
 import { prefixesWithin } from '../../platform/db/prefix.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
-import { findAlert, findSubject, type AlertRow, type Executor, type SubjectRow } from './checkins.repository.ts';
+import { findAlert } from './checkins.alertLog.ts';
+import { findSubject, type AlertRow, type Executor, type SubjectRow } from './checkins.repository.ts';
 
 /** Where a caller may look, and the subjects and alerts they may see (404 otherwise, as if they did not exist). */
 

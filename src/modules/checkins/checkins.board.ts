@@ -4,14 +4,13 @@ import { getVisibleUnit, lookupUnits } from '../org/org.queries.ts';
 import { careResidents } from '../people/people.contact.ts';
 import { readPrefixes } from './checkins.access.ts';
 import { alertStatus, type AlertStatus } from './checkins.queries.ts';
+import { alertsOfChecks, listAlerts } from './checkins.alertLog.ts';
 import {
-  alertsOfChecks,
   checksOfDay,
   checksOfSubject,
   countCheckedSubjects,
   countChecks,
   findSubjectsById,
-  listAlerts,
   type AlertRow,
   type CheckRow,
   type Executor,

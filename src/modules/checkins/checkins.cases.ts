@@ -5,7 +5,8 @@ import { isUniqueViolation } from '../../platform/db/dialect.ts';
 import { reportCase } from '../cases/commands/reportCase.ts';
 import { caseIdByExternalRef } from '../cases/cases.external.ts';
 import { careResidents } from '../people/people.contact.ts';
-import { findAlert, findSubject, insertAlertEventOnce, setAlertCase } from './checkins.repository.ts';
+import { findAlert, insertAlertEventOnce, setAlertCase } from './checkins.alertLog.ts';
+import { findSubject } from './checkins.repository.ts';
 import { CARE_CATEGORY, OUTCOME_NAMES, WINDOW_NAMES } from './checkins.words.ts';
 
 /** Who reports a care case when nobody is at hand (the sweeper finishing what a crash interrupted). */

@@ -6,7 +6,8 @@ import { monthBounds } from '../cases/cases.rankings.ts';
 import { getVisibleUnit, lookupUnits } from '../org/org.queries.ts';
 import { visibleSubject } from './checkins.access.ts';
 import { alertStatus, presentSubjects, type AlertStatus, type SubjectView } from './checkins.queries.ts';
-import { alertsOfChecks, checksOfSubject, listAlerts, type AlertRow } from './checkins.repository.ts';
+import { alertsOfChecks, listAlerts } from './checkins.alertLog.ts';
+import { checksOfSubject, type AlertRow } from './checkins.repository.ts';
 import { addDays, today } from './checkins.windows.ts';
 import { FALSE_ALARMS, OUTCOMES, type CheckState, type Outcome, type SignalType } from './checkins.words.ts';
 

@@ -7,12 +7,10 @@ import { notifyAll, type Notification, type Recipient } from '../../platform/not
 import { normaliseMobile } from '../../platform/notify/notify.sealed.ts';
 import { residentsInMessages, workerAccountsOf, type ResidentInMessage } from '../people/people.contact.ts';
 import { openContacts, type Contact } from './checkins.personalData.ts';
+import { eventsOfAlert, insertAlertEvents, insertAlerts } from './checkins.alertLog.ts';
 import {
-  eventsOfAlert,
   findSubject,
   findSubjectsById,
-  insertAlertEvents,
-  insertAlerts,
   resolveCheck,
   type AlertEventRow,
   type AlertRow,

@@ -5,12 +5,11 @@ import { usernamesById } from '../accounts/accounts.queries.ts';
 import { careResidents, type CareResident } from '../people/people.contact.ts';
 import { readPrefixes, visibleAlert, visibleSubject } from './checkins.access.ts';
 import { maskContacts, openContacts, type MaskedContact } from './checkins.personalData.ts';
+import { eventsOfAlert, listAlerts } from './checkins.alertLog.ts';
 import {
   awaysOf,
   devicesOf,
-  eventsOfAlert,
   findSubjectsById,
-  listAlerts,
   listSubjects,
   type AlertRow,
   type Executor,

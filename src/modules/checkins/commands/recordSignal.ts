@@ -4,8 +4,8 @@ import { businessDate } from '../../../platform/clock.ts';
 import type { By, Trx } from '../../../platform/command.ts';
 import type { Platform } from '../../../platform/context.ts';
 import { residentsByPhone } from '../../people/people.contact.ts';
+import { alertsOfChecks } from '../checkins.alertLog.ts';
 import {
-  alertsOfChecks,
   checksOpenedBy,
   claimDueChecks,
   findDeviceSender,

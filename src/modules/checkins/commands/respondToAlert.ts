@@ -5,7 +5,8 @@ import { conflict } from '../../../platform/http/errors.ts';
 import { visibleAlert } from '../checkins.access.ts';
 import { openCareCase } from '../checkins.cases.ts';
 import { acknowledgeIn, recordOutcomeIn } from '../checkins.ladder.ts';
-import { findAlert, type AlertRow } from '../checkins.repository.ts';
+import { findAlert } from '../checkins.alertLog.ts';
+import { type AlertRow } from '../checkins.repository.ts';
 import { SERIOUS_OUTCOMES, type Outcome } from '../checkins.words.ts';
 
 /**

@@ -18,18 +18,14 @@ import {
   rungRefs,
   sendTo,
 } from '../checkins.ladder.ts';
+import { insertAlertEvents, listDueOverdue, listDueRungs, listWantedCases, updateAlert } from '../checkins.alertLog.ts';
 import {
   activeSubjectsAfter,
   awaysOverlapping,
   checksPlanned,
   claimDueChecks,
-  insertAlertEvents,
   insertChecks,
-  listDueOverdue,
-  listDueRungs,
-  listWantedCases,
   moveSubject,
-  updateAlert,
   type AlertRow,
   type CheckRow,
   type SubjectRow,
