@@ -1,6 +1,7 @@
 import type { Trx } from '../command.ts';
 import type { Platform } from '../context.ts';
 import { ulidFactory } from '../ids.ts';
+import { insertNewRows } from '../db/batch.ts';
 import { selectReusable } from '../db/reusable.ts';
 import type { Insertable, Selectable } from 'kysely';
 import { dedupeDigest, normaliseMobile, openChannel, sealPayload, type OutboxPayload } from './notify.sealed.ts';
@@ -45,8 +46,8 @@ export function notify(platform: Platform, trx: Trx, notification: Notification)
   return notifyAll(platform, trx, [notification]);
 }
 
-/** In-app rows per statement: ten columns each, under the parameter limits of both databases (db/batch.ts). */
-const INBOX_PER_STATEMENT = 2_000;
+/** Units per read of their channels. */
+const UNITS_PER_READ = 2_000;
 const OUTBOX_PER_STATEMENT = 2_000;
 
 /**
@@ -76,19 +77,9 @@ export async function notifyAll(platform: Platform, trx: Trx, notifications: Not
 
   // A key seen before (or earlier in this list) writes nothing more: its first notification already queued everything.
   const inbox = queued.flatMap((q) => (q.inbox ? [q.inbox] : []));
+  const stored = await insertNewRows(trx, 'inbox_message', inbox, 'dedupe_key');
   const firstToUnit = new Set<Insertable<InboxMessageTable>>();
-  for (let i = 0; i < inbox.length; i += INBOX_PER_STATEMENT) {
-    const rows = inbox.slice(i, i + INBOX_PER_STATEMENT);
-    const inserted = await selectReusable(trx, `inbox messages x${rows.length}`, rows.flatMap(inboxValues), () =>
-      trx
-        .insertInto('inbox_message')
-        .values(rows)
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .returning('dedupe_key'),
-    );
-    const keys = new Set(inserted.map((row) => row.dedupe_key));
-    for (const row of rows) if (keys.delete(row.dedupe_key) && row.unit_code) firstToUnit.add(row);
-  }
+  for (const row of inbox) if (stored.delete(row.dedupe_key) && row.unit_code) firstToUnit.add(row);
   const channels = await channelsOf(trx, [...new Set([...firstToUnit].map((row) => row.unit_code!))]);
 
   // The outside messages in the order of the notifications, as one `notify` after another would queue them.
@@ -115,19 +106,14 @@ export async function notifyAll(platform: Platform, trx: Trx, notifications: Not
 /** The enabled external channels of these units, each unit's in id order. */
 async function channelsOf(trx: Trx, units: string[]): Promise<Map<string, Selectable<NotifyChannelTable>[]>> {
   const channels = new Map<string, Selectable<NotifyChannelTable>[]>();
-  for (let i = 0; i < units.length; i += INBOX_PER_STATEMENT) {
-    const some = units.slice(i, i + INBOX_PER_STATEMENT);
+  for (let i = 0; i < units.length; i += UNITS_PER_READ) {
+    const some = units.slice(i, i + UNITS_PER_READ);
     const rows = await selectReusable(trx, `channels of units x${some.length}`, [...some, 1], () =>
       trx.selectFrom('notify_channel').selectAll().where('unit_code', 'in', some).where('enabled', '=', 1).orderBy('id'),
     );
     for (const channel of rows) channels.set(channel.unit_code, [...(channels.get(channel.unit_code) ?? []), channel]);
   }
   return channels;
-}
-
-/** An in-app row's values in the order its columns are written (`notifyAll` builds the rows in this order). */
-function inboxValues(row: Insertable<InboxMessageTable>): unknown[] {
-  return [row.id, row.unit_code, row.user_id, row.title, row.body, row.link, row.created_at, row.read_at, row.read_by, row.dedupe_key];
 }
 
 function contentOf(notification: Notification): Pick<OutboxPayload, 'title' | 'body' | 'link'> {
