@@ -114,8 +114,11 @@ function columnTypes(db: AnyDb, table: string): Promise<Map<string, string>> {
     types = sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute
         where attrelid = to_regclass(${table}) and attnum > 0 and not attisdropped`
       .execute(db)
-      .then((result) => new Map(result.rows.map((column) => [column.name, column.type])));
-    // A failed read is not kept: the next insert asks again.
+      .then((result) => {
+        if (result.rows.length === 0) throw new Error(`unnestedRows: there is no table ${table}`);
+        return new Map(result.rows.map((column) => [column.name, column.type]));
+      });
+    // A failed read (or a table not there yet) is not kept: the next insert asks again.
     types.catch(() => tables.delete(table));
     tables.set(table, types);
   }

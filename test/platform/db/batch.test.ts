@@ -90,6 +90,21 @@ describe.each(DATABASES)('inserting in batches on %s', (kind) => {
     if (kind === 'sqlite') expect(keptShapes(db)).toContain('insert batch_probe (id,n) x2');
   });
 
+  it('fails on a table that is not there yet, and stores into it once it is', async () => {
+    const later = (rows: { id: string; n: number }[]) => insertInBatches(db as never, 'batch_later' as never, rows as never);
+    await expect(later([{ id: 'x1', n: 1 }])).rejects.toThrow(/batch_later/);
+    await sql`create table batch_later (id text primary key, n integer not null)`.execute(db);
+    await later([
+      { id: 'x1', n: 1 },
+      { id: 'x2', n: 2 },
+    ]);
+    const rows = (await sql<{ id: string; n: number }>`select id, n from batch_later order by id`.execute(db)).rows;
+    expect(rows.map((row) => ({ ...row, n: Number(row.n) }))).toEqual([
+      { id: 'x1', n: 1 },
+      { id: 'x2', n: 2 },
+    ]);
+  });
+
   it('stores only the rows whose key is new, the first of a key given twice, and answers the keys it stored', async () => {
     await insert([{ id: 'e1', n: 1, note: 'first' }]);
     const keys = await insertNewRows(
