@@ -25,6 +25,11 @@ export function alertsOfChecks(db: Executor, checkIds: string[]): Promise<AlertR
   return inChunks(checkIds, (chunk) => db.selectFrom('care_alert').selectAll().where('check_id', 'in', chunk).execute());
 }
 
+/** The alerts of these checks, by check id (a check has at most one). */
+export async function alertsByCheck(db: Executor, checkIds: string[]): Promise<Map<string, AlertRow>> {
+  return new Map((await alertsOfChecks(db, checkIds)).map((alert) => [alert.check_id!, alert]));
+}
+
 /** Applies `changes` to an alert still at `version`; false when it moved on meanwhile. */
 export async function updateAlert(db: Executor, id: string, version: number, changes: Partial<AlertRow>): Promise<boolean> {
   const result = await db

@@ -4,13 +4,13 @@ import { getVisibleUnit, lookupUnits } from '../org/org.queries.ts';
 import { careResidents } from '../people/people.contact.ts';
 import { readPrefixes } from './checkins.access.ts';
 import { alertStatus, type AlertStatus } from './checkins.queries.ts';
-import { alertsOfChecks, listAlerts } from './checkins.alertLog.ts';
+import { alertsByCheck, listAlerts } from './checkins.alertLog.ts';
 import {
   checksOfDay,
   checksOfSubject,
   countCheckedSubjects,
   countChecks,
-  findSubjectsById,
+  subjectsById,
   type AlertRow,
   type CheckRow,
   type Executor,
@@ -117,26 +117,18 @@ export async function todayFor(
   const checks: CheckRow[] = await checksOfDay(db, { prefixes: readPrefixes(actor, query.unit), day: date });
   const truncated = checks.length > TODAY_LIMIT;
   const shown = checks.slice(0, TODAY_LIMIT);
-  const subjects = new Map(
-    (
-      await findSubjectsById(
-        db,
-        shown.map((c) => c.subject_id),
-      )
-    ).map((s) => [s.id, s]),
+  const subjects = await subjectsById(
+    db,
+    shown.map((c) => c.subject_id),
   );
   const residents = await careResidents(
     platform,
     db,
     [...subjects.values()].map((s) => s.resident_id),
   );
-  const alerts = new Map(
-    (
-      await alertsOfChecks(
-        db,
-        shown.map((c) => c.id),
-      )
-    ).map((a) => [a.check_id!, a]),
+  const alerts = await alertsByCheck(
+    db,
+    shown.map((c) => c.id),
   );
   const items = shown.map((check): TodayItem => {
     const subject = subjects.get(check.subject_id);

@@ -6,7 +6,7 @@ import { monthBounds } from '../cases/cases.rankings.ts';
 import { getVisibleUnit, lookupUnits } from '../org/org.queries.ts';
 import { visibleSubject } from './checkins.access.ts';
 import { alertStatus, presentSubjects, type AlertStatus, type SubjectView } from './checkins.queries.ts';
-import { alertsOfChecks, listAlerts } from './checkins.alertLog.ts';
+import { alertsByCheck, listAlerts } from './checkins.alertLog.ts';
 import { checksOfSubject, type AlertRow } from './checkins.repository.ts';
 import { addDays, today } from './checkins.windows.ts';
 import { FALSE_ALARMS, OUTCOMES, type CheckState, type Outcome, type SignalType } from './checkins.words.ts';
@@ -36,13 +36,9 @@ export async function historyFor(
   const row = await visibleSubject(db, actor, id);
   const last = today(platform.clock.now(), platform.config.timeZone);
   const checks = await checksOfSubject(db, id, addDays(last, 1 - days), last);
-  const alerts = new Map(
-    (
-      await alertsOfChecks(
-        db,
-        checks.map((c) => c.id),
-      )
-    ).map((a) => [a.check_id!, a]),
+  const alerts = await alertsByCheck(
+    db,
+    checks.map((c) => c.id),
   );
   const byDay = new Map<string, HistoryDay>();
   for (const check of checks) {

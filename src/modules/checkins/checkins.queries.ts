@@ -6,15 +6,7 @@ import { careResidents, type CareResident } from '../people/people.contact.ts';
 import { readPrefixes, visibleAlert, visibleSubject } from './checkins.access.ts';
 import { maskContacts, openContacts, type MaskedContact } from './checkins.personalData.ts';
 import { eventsOfAlert, listAlerts } from './checkins.alertLog.ts';
-import {
-  awaysOf,
-  devicesOf,
-  findSubjectsById,
-  listSubjects,
-  type AlertRow,
-  type Executor,
-  type SubjectRow,
-} from './checkins.repository.ts';
+import { awaysOf, devicesOf, subjectsById, listSubjects, type AlertRow, type Executor, type SubjectRow } from './checkins.repository.ts';
 import { rejectionsBetween } from './checkins.signalLog.ts';
 import { subscriberState } from './checkins.mqtt.ts';
 import { checkinSettings, type Window } from './checkins.settings.ts';
@@ -177,14 +169,10 @@ export interface AlertView {
 async function presentAlerts(platform: Platform, db: Executor, rows: AlertRow[], subjects?: Map<string, SubjectRow>): Promise<AlertView[]> {
   const subjectRows =
     subjects ??
-    new Map(
-      (
-        await findSubjectsById(
-          db,
-          rows.map((a) => a.subject_id),
-        )
-      ).map((s) => [s.id, s]),
-    );
+    (await subjectsById(
+      db,
+      rows.map((a) => a.subject_id),
+    ));
   const residents = await careResidents(
     platform,
     db,

@@ -63,6 +63,11 @@ export function findSubjectsById(db: Executor, ids: string[]): Promise<SubjectRo
   return inChunks(ids, (chunk) => db.selectFrom('care_subject').selectAll().where('id', 'in', chunk).execute());
 }
 
+/** These subjects, by id. */
+export async function subjectsById(db: Executor, ids: string[]): Promise<Map<string, SubjectRow>> {
+  return new Map((await findSubjectsById(db, ids)).map((subject) => [subject.id, subject]));
+}
+
 export function findSubjectsByResidents(db: Executor, residentIds: string[]): Promise<SubjectRow[]> {
   return inChunks(residentIds, (chunk) => db.selectFrom('care_subject').selectAll().where('resident_id', 'in', chunk).execute());
 }
